@@ -1,0 +1,315 @@
+import { Command, Help, type Option } from "commander";
+import type { CommandContext } from "./commands/context.js";
+
+/**
+ * The command tree: flags, French help and examples only. Each action imports
+ * its command module lazily, so `pile --help` loads no feature code.
+ */
+
+const TITLES_FR: Record<string, string> = {
+  "Usage:": "Utilisation :",
+  "Options:": "Options :",
+  "Commands:": "Commandes :",
+  "Arguments:": "Arguments :",
+  "Global Options:": "Options générales :",
+};
+
+class FrenchHelp extends Help {
+  override styleTitle(title: string): string {
+    return TITLES_FR[title] ?? title;
+  }
+  override optionDescription(option: Option): string {
+    return option.description;
+  }
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const saved = row[j] ?? 0;
+      row[j] = Math.min(saved + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = saved;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+function suggest(word: string, candidates: readonly string[]): string {
+  const best = candidates
+    .map((candidate) => ({ candidate, d: distance(word, candidate) }))
+    .filter(({ d }) => d <= Math.max(2, Math.floor(word.length / 3)))
+    .sort((x, y) => x.d - y.d)[0];
+  return best ? ` Vouliez-vous dire ${best.candidate} ?` : "";
+}
+
+/**
+ * Commander's usage errors, in French and with exit code 2. These methods are
+ * commander's documented extension points for error messages (see its
+ * lib/command.js), overridden here rather than matching its English texts.
+ */
+class PileCommand extends Command {
+  override createCommand(name?: string): Command {
+    return new PileCommand(name);
+  }
+  override createHelp(): Help {
+    return Object.assign(new FrenchHelp(), this.configureHelp());
+  }
+  private fail(message: string, code: string): never {
+    const where = this.name() === "pile" ? "" : ` (pile ${fullName(this)})`;
+    this.error(`${message}${where}. Voir « pile ${fullName(this)} --help ».`.replace("pile pile", "pile"), {
+      code,
+      exitCode: 2,
+    });
+  }
+  unknownOption(flag: string): void {
+    const known = this.options.flatMap((o) => (o.long ? [o.long] : []));
+    this.fail(`Option inconnue ${flag}.${suggest(flag, known)}`.replace(/\.$/, ""), "commander.unknownOption");
+  }
+  unknownCommand(): void {
+    const name = this.args[0] ?? "";
+    const known = this.commands.map((c) => c.name());
+    this.fail(`Commande inconnue « ${name} ».${suggest(name, known)}`.replace(/\.$/, ""), "commander.unknownCommand");
+  }
+  missingArgument(name: string): void {
+    this.fail(`Argument manquant : ${name.toUpperCase()}`, "commander.missingArgument");
+  }
+  optionMissingArgument(option: Option): void {
+    this.fail(`L'option ${option.long ?? option.flags} attend une valeur`, "commander.optionMissingArgument");
+  }
+  _excessArguments(received: string[]): void {
+    this.fail(
+      `Trop d'arguments : ${received.length} reçus, ${this.registeredArguments.length} attendu(s)`,
+      "commander.excessArguments",
+    );
+  }
+}
+
+function fullName(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.slice(1).join(" ") || "pile";
+}
+
+function examples(lines: string[]): string {
+  return `\nExemples :\n${lines.map((line) => `  $ ${line}`).join("\n")}\n`;
+}
+
+export interface CliHooks {
+  /** Builds the context once options are known (colour, workspace). */
+  context(global: { color: boolean; workspace?: string; json?: boolean }): CommandContext;
+  /** Receives the exit code of the action that ran. */
+  setExitCode(code: number): void;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export function buildCli(version: string, hooks: CliHooks): Command {
+  const program = new PileCommand("pile");
+  program
+    .description(
+      "Boîte à outils de LA PILE : dossiers d'étude des pistes d'activité pour les EBE\n" +
+        "(Territoires zéro chômeur de longue durée, Paris 13e, 18e, 19e et 20e).",
+    )
+    .version(version, "-V, --version", "afficher la version")
+    .helpOption("-h, --help", "afficher l'aide")
+    .helpCommand("help [commande]", "afficher l'aide d'une commande")
+    .option("-w, --workspace <dossier>", "espace de travail à utiliser (sinon PILE_WORKSPACE, sinon le dossier courant ou un parent)")
+    .option("--no-color", "désactiver les couleurs (NO_COLOR est aussi respecté)")
+    .option("--debug", "afficher le détail technique des erreurs")
+    .showSuggestionAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeOut: hooks.stdout, writeErr: hooks.stderr, outputError: () => undefined })
+    .addHelpText(
+      "after",
+      examples([
+        "pile init mon-espace",
+        'pile study new --title "Recyclerie textile" --territory 18e --sector couture-textile --owner "Camille Martin"',
+        "pile study list",
+        "pile study check",
+      ]),
+    );
+
+  const context = (command: Command, extra: { json?: boolean } = {}): CommandContext => {
+    const global = command.optsWithGlobals() as { color: boolean; workspace?: string };
+    return hooks.context({ color: global.color, workspace: global.workspace, ...extra });
+  };
+
+  program
+    .command("init")
+    .description("créer un espace de travail pile (studies/, feeds.yaml, criteria.yaml, templates/)")
+    .argument("[dossier]", "dossier à créer ou à compléter", ".")
+    .option("--dry-run", "afficher ce qui serait créé, sans rien écrire")
+    .option("--json", "sortie JSON pour les scripts")
+    .addHelpText("after", examples(["pile init", "pile init ../espace-13e --dry-run"]))
+    .action(async (dir: string, options: { dryRun?: boolean; json?: boolean }, command: Command) => {
+      const { runInit } = await import("./commands/init.js");
+      hooks.setExitCode(
+        await runInit(context(command, { json: options.json === true }), {
+          dir,
+          dryRun: options.dryRun === true,
+          json: options.json === true,
+        }),
+      );
+    });
+
+  const study = program
+    .command("study")
+    .description("dossiers d'étude : créer, faire avancer, entretiens, vérifier");
+  study.addHelpText(
+    "after",
+    examples([
+      'pile study new --title "Légumerie solidaire" --territory 19e --sector transformation-alimentaire --owner "Samir B." --yes',
+      "pile study advance 2026-11-legumerie-solidaire-19e",
+      'pile study interview 2026-11-legumerie-solidaire-19e --actor "Primeur des Lilas" --role "gérante"',
+    ]),
+  );
+
+  study
+    .command("new")
+    .description("créer un dossier d'étude (pré-étude) à partir des modèles")
+    .option("--title <titre>", "titre de la piste d'activité")
+    .option("--territory <territoire>", "territoire : 13e, 18e, 19e, 20e (ou ceux de pile.yaml)")
+    .option("--sector <secteur>", "secteur d'activité (par exemple economie-circulaire)")
+    .option("--origin <texte>", "origine de l'idée (texte libre)")
+    .option("--owner <nom>", "porteur ou porteuse de l'étude")
+    .option("--date <AAAA-MM-JJ>", "date de début (par défaut : aujourd'hui, heure de Paris)")
+    .option("-y, --yes", "accepter les valeurs par défaut et créer sans récapitulatif")
+    .option("--dry-run", "afficher ce qui serait créé, sans rien écrire")
+    .option("--json", "sortie JSON pour les scripts")
+    .addHelpText(
+      "after",
+      examples([
+        "pile study new",
+        'pile study new --title "Recyclerie textile" --territory 18e --sector couture-textile --owner "Camille Martin" --origin "Groupe de travail des volontaires" --yes',
+        'pile study new --title "Atelier vélo" --territory 20e --sector mobilite --owner "Léa" --dry-run',
+      ]) +
+        "\nSans terminal (script, CI), rien n'est demandé : les options --title, --territory,\n--sector et --owner sont alors obligatoires.\n",
+    )
+    .action(async (options: Record<string, string | boolean | undefined>, command: Command) => {
+      const { runStudyNew } = await import("./commands/study-new.js");
+      const json = options.json === true;
+      hooks.setExitCode(
+        await runStudyNew(context(command, { json }), {
+          title: options.title as string | undefined,
+          territory: options.territory as string | undefined,
+          sector: options.sector as string | undefined,
+          origin: options.origin as string | undefined,
+          owner: options.owner as string | undefined,
+          date: options.date as string | undefined,
+          yes: options.yes === true,
+          dryRun: options.dryRun === true,
+          json,
+        }),
+      );
+    });
+
+  study
+    .command("advance")
+    .description("passer l'étude à l'étape suivante (ajoute les fichiers de l'étape, sans toucher aux existants)")
+    .argument("<id>", "identifiant de l'étude (nom de son dossier)")
+    .option("--to <étape>", "étape visée : faisabilite, prefiguration, lancee ou abandonnee")
+    .option("--reason <texte>", "raison de l'abandon (obligatoire avec --to abandonnee)")
+    .option("--date <AAAA-MM-JJ>", "date du passage (par défaut : aujourd'hui, heure de Paris)")
+    .option("--dry-run", "afficher ce qui serait créé, sans rien écrire")
+    .option("--json", "sortie JSON pour les scripts")
+    .addHelpText(
+      "after",
+      examples([
+        "pile study advance 2026-11-recyclerie-textile-18e",
+        "pile study advance 2026-11-recyclerie-textile-18e --to prefiguration --date 2027-03-01",
+        'pile study advance 2026-11-recyclerie-textile-18e --to abandonnee --reason "Concurrence avec une ressourcerie voisine"',
+      ]),
+    )
+    .action(async (id: string, options: Record<string, string | boolean | undefined>, command: Command) => {
+      const { runStudyAdvance } = await import("./commands/study-advance.js");
+      const json = options.json === true;
+      hooks.setExitCode(
+        await runStudyAdvance(context(command, { json }), {
+          id,
+          to: options.to as string | undefined,
+          reason: options.reason as string | undefined,
+          date: options.date as string | undefined,
+          dryRun: options.dryRun === true,
+          json,
+        }),
+      );
+    });
+
+  study
+    .command("interview")
+    .description("ajouter une fiche d'entretien avec un acteur économique local")
+    .argument("<id>", "identifiant de l'étude")
+    .option("--actor <nom>", "organisation rencontrée (entreprise, association, service…)")
+    .option("--role <fonction>", "fonction de la personne rencontrée (pas de coordonnées personnelles)")
+    .option("--date <AAAA-MM-JJ>", "date de l'entretien (par défaut : aujourd'hui, heure de Paris)")
+    .option("--dry-run", "afficher ce qui serait créé, sans rien écrire")
+    .option("--json", "sortie JSON pour les scripts")
+    .addHelpText(
+      "after",
+      examples([
+        'pile study interview 2026-11-recyclerie-textile-18e --actor "Retoucherie de la Chapelle" --role "gérant" --date 2026-12-03',
+      ]),
+    )
+    .action(async (id: string, options: Record<string, string | boolean | undefined>, command: Command) => {
+      const { runStudyInterview } = await import("./commands/study-interview.js");
+      const json = options.json === true;
+      hooks.setExitCode(
+        await runStudyInterview(context(command, { json }), {
+          id,
+          actor: options.actor as string | undefined,
+          role: options.role as string | undefined,
+          date: options.date as string | undefined,
+          dryRun: options.dryRun === true,
+          json,
+        }),
+      );
+    });
+
+  study
+    .command("list")
+    .description("lister les études de l'espace de travail")
+    .option("--stage <étape>", "seulement les études à cette étape")
+    .option("--territory <territoire>", "seulement les études de ce territoire")
+    .option("--json", "sortie JSON pour les scripts")
+    .addHelpText("after", examples(["pile study list", "pile study list --stage faisabilite --territory 19e --json"]))
+    .action(async (options: Record<string, string | boolean | undefined>, command: Command) => {
+      const { runStudyList } = await import("./commands/study-list.js");
+      const json = options.json === true;
+      hooks.setExitCode(
+        await runStudyList(context(command, { json }), {
+          stage: options.stage as string | undefined,
+          territory: options.territory as string | undefined,
+          json,
+        }),
+      );
+    });
+
+  study
+    .command("show")
+    .description("afficher la fiche d'une étude : étapes, fichiers, entretiens, reste à faire")
+    .argument("<id>", "identifiant de l'étude")
+    .option("--json", "sortie JSON pour les scripts")
+    .addHelpText("after", examples(["pile study show 2026-11-recyclerie-textile-18e"]))
+    .action(async (id: string, options: { json?: boolean }, command: Command) => {
+      const { runStudyShow } = await import("./commands/study-show.js");
+      const json = options.json === true;
+      hooks.setExitCode(await runStudyShow(context(command, { json }), { id, json }));
+    });
+
+  study
+    .command("check")
+    .description("vérifier les dossiers (pour la relecture et la CI) : code 1 si une erreur est trouvée")
+    .argument("[id...]", "études à vérifier (toutes par défaut)")
+    .option("--json", "sortie JSON pour les scripts")
+    .addHelpText("after", examples(["pile study check", "pile study check 2026-11-recyclerie-textile-18e --json"]))
+    .action(async (ids: string[], options: { json?: boolean }, command: Command) => {
+      const { runStudyCheck } = await import("./commands/study-check.js");
+      const json = options.json === true;
+      hooks.setExitCode(await runStudyCheck(context(command, { json }), { ids, json }));
+    });
+
+  return program;
+}

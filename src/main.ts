@@ -1,0 +1,106 @@
+import { readFileSync } from "node:fs";
+import { CommanderError } from "commander";
+import { buildCli } from "./cli.js";
+import type { CommandContext } from "./commands/context.js";
+import { CancelledError, formatLocation, UserError } from "./errors.js";
+import { createOutput, type Writable } from "./ui/output.js";
+import { createInquirerPrompter, isInteractive, type Prompter } from "./ui/prompts.js";
+
+/**
+ * The entry point: the only place that reads argv and the environment of the
+ * process and that decides the exit code.
+ */
+
+export interface ProcessIo {
+  argv: string[];
+  env: Record<string, string | undefined>;
+  cwd: string;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: Writable;
+  stderr: Writable;
+  now?: () => Date;
+  /** Tests pass scripted answers; the default asks a person with @inquirer/prompts. */
+  prompter?: Prompter;
+}
+
+function packageVersion(): string {
+  const text = readFileSync(new URL("../package.json", import.meta.url), "utf8");
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+function wantsDebug(argv: readonly string[], env: ProcessIo["env"]): boolean {
+  return argv.includes("--debug") || env.PILE_DEBUG === "1";
+}
+
+export async function main(io: ProcessIo): Promise<number> {
+  let exitCode = 0;
+  let lastContext: CommandContext | undefined;
+  const debug = wantsDebug(io.argv, io.env);
+  const fallbackOutput = () =>
+    createOutput({ stdout: io.stdout, stderr: io.stderr, env: io.env, colorFlag: !io.argv.includes("--no-color") });
+  const program = buildCli(packageVersion(), {
+    context: ({ color, workspace, json }) => {
+      const output = createOutput({ stdout: io.stdout, stderr: io.stderr, env: io.env, colorFlag: color, json: json ?? false });
+      lastContext = {
+        cwd: io.cwd,
+        env: io.env,
+        output,
+        interactive: isInteractive({ stdinIsTTY: io.stdin.isTTY === true, env: io.env }),
+        prompter:
+          io.prompter ??
+          createInquirerPrompter({ input: io.stdin, output: io.stderr as unknown as NodeJS.WritableStream }),
+        now: io.now ?? (() => new Date()),
+        workspaceFlag: workspace,
+      };
+      return lastContext;
+    },
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+    stdout: (text) => io.stdout.write(text),
+    stderr: (text) => io.stderr.write(text),
+  });
+
+  try {
+    await program.parseAsync(io.argv, { from: "user" });
+    return exitCode;
+  } catch (error) {
+    const output = lastContext?.output ?? fallbackOutput();
+    if (error instanceof CommanderError) {
+      // Help and version are successes; every usage error is exit 2.
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") {
+        return 0;
+      }
+      output.error(error.message);
+      return 2;
+    }
+    if (error instanceof CancelledError) {
+      output.info("Annulé : rien n'a été écrit.");
+      return 130;
+    }
+    if (error instanceof UserError) {
+      const where = error.location && !error.message.includes(error.location.file) ? ` (${formatLocation(error.location)})` : "";
+      output.error(`${error.message}${where}`);
+      if (error.hint) output.info(`  → ${error.hint}`);
+      if (debug && error.cause instanceof Error && error.cause.stack) output.info(error.cause.stack);
+      return error.exitCode;
+    }
+    output.error(
+      "pile a rencontré une erreur inattendue (un bogue). Relancez avec --debug et signalez le message à l'équipe.",
+    );
+    if (debug) output.info(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    else output.info(`  → ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+export async function run(): Promise<void> {
+  process.exitCode = await main({
+    argv: process.argv.slice(2),
+    env: process.env,
+    cwd: process.cwd(),
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
+}

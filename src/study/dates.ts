@@ -1,0 +1,48 @@
+/** Calendar dates as `YYYY-MM-DD` strings: no clock times in dossiers. */
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isValidDate(text: string): boolean {
+  const match = ISO_DATE.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+  );
+}
+
+/** Today's date in Europe/Paris, whatever the machine's time zone. */
+export function parisDate(now: Date): string {
+  // en-CA formats as YYYY-MM-DD.
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Europe/Paris",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(now);
+}
+
+const MONTHS_FR = [
+  "janvier",
+  "février",
+  "mars",
+  "avril",
+  "mai",
+  "juin",
+  "juillet",
+  "août",
+  "septembre",
+  "octobre",
+  "novembre",
+  "décembre",
+];
+
+/** `2026-11-01` → `1er novembre 2026`. */
+export function frenchDate(text: string): string {
+  const match = ISO_DATE.exec(text);
+  if (!match) return text;
+  const day = Number(match[3]);
+  const month = MONTHS_FR[Number(match[2]) - 1] ?? match[2];
+  return `${day === 1 ? "1er" : day} ${month} ${match[1]}`;
+}

@@ -1,0 +1,53 @@
+import Handlebars from "handlebars";
+import { frenchDate } from "./dates.js";
+
+/**
+ * One isolated Handlebars environment for Markdown: strict (an unknown
+ * variable is an error, so template typos fail the tests) and without HTML
+ * escaping (`&` must stay `&` in Markdown). Prototype access stays forbidden
+ * (Handlebars' default since 4.6).
+ */
+
+export type TemplateContext = Record<string, unknown>;
+
+const NUMBER_FR = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 2 });
+const EUROS_FR = new Intl.NumberFormat("fr-FR", {
+  style: "currency",
+  currency: "EUR",
+  maximumFractionDigits: 0,
+});
+
+function createEnvironment(): typeof Handlebars {
+  const env = Handlebars.create();
+  env.registerHelper("dateFr", (value: unknown) => frenchDate(String(value)));
+  env.registerHelper("nombre", (value: unknown) => NUMBER_FR.format(Number(value)));
+  env.registerHelper("euros", (value: unknown) => EUROS_FR.format(Number(value)));
+  env.registerHelper("join", (list: unknown, separator: unknown) =>
+    Array.isArray(list) ? list.join(typeof separator === "string" ? separator : ", ") : "",
+  );
+  return env;
+}
+
+const environment = createEnvironment();
+
+export class TemplateError extends Error {
+  constructor(
+    readonly template: string,
+    readonly reason: string,
+  ) {
+    super(`${template} : ${reason}`);
+    this.name = "TemplateError";
+  }
+}
+
+/** Renders a template source; the output always uses LF and ends with one newline. */
+export function renderTemplate(name: string, source: string, context: TemplateContext): string {
+  let text: string;
+  try {
+    const template = environment.compile(source, { strict: true, noEscape: true });
+    text = template(context);
+  } catch (error) {
+    throw new TemplateError(name, error instanceof Error ? error.message : String(error));
+  }
+  return `${text.replace(/\r\n?/g, "\n").replace(/\n+$/, "")}\n`;
+}

@@ -1,0 +1,169 @@
+import { randomBytes } from "node:crypto";
+import { link, mkdir, open, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
+import path from "node:path";
+import { UserError } from "../errors.js";
+import { resolveInside } from "./locate.js";
+
+/**
+ * Writes are planned first (pure code builds a list of PlannedWrite), then
+ * applied here: every file goes to a temporary file beside its target, then is
+ * moved into place. A new file is linked into place, which fails if a file
+ * appeared meanwhile, so nothing is ever overwritten by a "create". If any step
+ * fails, what this call already did is undone.
+ */
+
+export interface PlannedWrite {
+  /** Path relative to the workspace root, with forward slashes. */
+  path: string;
+  content: string;
+  /** create: must not exist; replace: updates a file the command has just read. */
+  mode: "create" | "replace";
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw error;
+  }
+}
+
+function tempName(target: string): string {
+  return path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.pile-${process.pid}-${randomBytes(4).toString("hex")}.tmp`,
+  );
+}
+
+async function writeDurably(file: string, content: string): Promise<void> {
+  const handle = await open(file, "wx", 0o644);
+  try {
+    await handle.writeFile(content, "utf8");
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Creates missing parent folders and returns those it created, deepest last. */
+async function ensureDir(dir: string, created: string[]): Promise<void> {
+  if (await exists(dir)) return;
+  await ensureDir(path.dirname(dir), created);
+  await mkdir(dir);
+  created.push(dir);
+}
+
+export function writeFailure(error: unknown, shown: string): UserError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why =
+    code === "EACCES" || code === "EPERM" || code === "EROFS"
+      ? "permission refusée (dossier en lecture seule ?)"
+      : code === "ENOSPC" || code === "EDQUOT"
+        ? "disque plein"
+        : code === "EEXIST"
+          ? "le fichier est apparu entre-temps"
+          : `erreur système ${code ?? "inconnue"}`;
+  return new UserError(`Impossible d'écrire ${shown} : ${why}. Rien n'a été modifié.`, {
+    hint: "Vérifiez les droits et la place disponible, puis relancez la commande.",
+    exitCode: code === "EEXIST" ? 2 : 1,
+    cause: error,
+  });
+}
+
+export async function applyWrites(root: string, writes: readonly PlannedWrite[]): Promise<void> {
+  const targets = writes.map((write) => ({ write, target: resolveInside(root, write.path) }));
+  for (const { write, target } of targets) {
+    if (write.mode === "create" && (await exists(target))) {
+      throw new UserError(`${write.path} existe déjà : pile ne l'écrase jamais.`, {
+        hint: "Renommez ou déplacez ce fichier si vous voulez vraiment le régénérer.",
+      });
+    }
+  }
+
+  const createdDirs: string[] = [];
+  const temps: string[] = [];
+  const placed: string[] = [];
+  const replaced: { target: string; backup: string }[] = [];
+  let current = "";
+  try {
+    const staged: { write: PlannedWrite; target: string; temp: string }[] = [];
+    for (const { write, target } of targets) {
+      current = write.path;
+      await ensureDir(path.dirname(target), createdDirs);
+      const temp = tempName(target);
+      await writeDurably(temp, write.content);
+      temps.push(temp);
+      staged.push({ write, target, temp });
+    }
+    // Creates first, replaces last: a failed create leaves existing files untouched.
+    const ordered = [
+      ...staged.filter((s) => s.write.mode === "create"),
+      ...staged.filter((s) => s.write.mode === "replace"),
+    ];
+    for (const { write, target, temp } of ordered) {
+      current = write.path;
+      if (write.mode === "create") {
+        await link(temp, target);
+        placed.push(target);
+        await unlink(temp);
+      } else {
+        const backup = tempName(target);
+        await link(target, backup).catch(() => undefined);
+        if (await exists(backup)) replaced.push({ target, backup });
+        await rename(temp, target);
+      }
+      temps.splice(temps.indexOf(temp), 1);
+    }
+  } catch (error) {
+    for (const temp of temps) await rm(temp, { force: true });
+    for (const target of placed) await rm(target, { force: true });
+    for (const { target, backup } of replaced) await rename(backup, target).catch(() => undefined);
+    for (const dir of createdDirs.reverse()) await rmdir(dir).catch(() => undefined);
+    if (error instanceof UserError) throw error;
+    throw writeFailure(error, current);
+  }
+  for (const { backup } of replaced) await rm(backup, { force: true });
+}
+
+/**
+ * Creates a whole new folder at once: its files are written into a hidden
+ * staging folder beside it, which is then renamed into place. A crash leaves at
+ * most a hidden `.…pile-….tmp` folder, never a half-made dossier.
+ */
+export async function createDirectory(
+  root: string,
+  dir: string,
+  files: readonly { path: string; content: string }[],
+): Promise<void> {
+  const target = resolveInside(root, dir);
+  if (await exists(target)) {
+    throw new UserError(`${dir} existe déjà : pile ne l'écrase jamais.`, {
+      hint: "Choisissez un autre titre, ou supprimez ce dossier vous-même s'il est vraiment à refaire.",
+    });
+  }
+  const createdDirs: string[] = [];
+  const staging = tempName(target);
+  let current = dir;
+  try {
+    await ensureDir(path.dirname(target), createdDirs);
+    await mkdir(staging);
+    for (const file of files) {
+      current = `${dir}/${file.path}`;
+      const inside = resolveInside(staging, file.path);
+      await mkdir(path.dirname(inside), { recursive: true });
+      await writeDurably(inside, file.content);
+    }
+    current = dir;
+    if (await exists(target)) throw Object.assign(new Error("exists"), { code: "EEXIST" });
+    // rename() replaces an empty folder that appeared meanwhile, but fails on a
+    // non-empty one, so an existing dossier is never touched.
+    await rename(staging, target);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    for (const created of createdDirs.reverse()) await rmdir(created).catch(() => undefined);
+    if (error instanceof UserError) throw error;
+    throw writeFailure(error, current);
+  }
+}

@@ -1,0 +1,200 @@
+import { type Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from "yaml";
+import type { z } from "zod";
+import { type SourceLocation, UserError } from "../errors.js";
+
+/**
+ * YAML + zod, with every problem pointing at file:line:column. Pure: takes the
+ * text, returns the value or a UserError (as a value, so that a command such as
+ * `study list` can report one broken file and go on with the others).
+ */
+
+export type ParseResult<T> =
+  | { ok: true; value: T; document: Document; lineCounter: LineCounter }
+  | { ok: false; error: UserError };
+
+/** A YAML file larger than this is refused rather than parsed (a dossier is a few KB). */
+export const MAX_YAML_BYTES = 1_000_000;
+
+const YAML_ERRORS_FR: Record<string, string> = {
+  BAD_INDENT: "indentation incorrecte",
+  DUPLICATE_KEY: "clé en double",
+  TAB_AS_INDENT: "tabulation utilisée pour l'indentation (utilisez des espaces)",
+  MISSING_CHAR: "caractère manquant (guillemet, crochet ou accolade non fermé ?)",
+  MULTILINE_IMPLICIT_KEY: "clé sur plusieurs lignes (un « : » manque-t-il ?)",
+  BLOCK_AS_IMPLICIT_KEY: "bloc utilisé comme clé",
+  UNEXPECTED_TOKEN: "caractère inattendu",
+  BAD_SCALAR_START: "valeur qui commence par un caractère réservé (mettez-la entre guillemets)",
+  BAD_ALIAS: "alias invalide",
+  ALIAS_PROPS: "alias invalide",
+  BAD_DIRECTIVE: "directive YAML invalide",
+  BAD_DQ_ESCAPE: "séquence d'échappement invalide entre guillemets",
+  MULTIPLE_DOCS: "plusieurs documents dans un même fichier",
+  RESOURCE_EXHAUSTION: "trop d'alias (fichier piégé ?)",
+  KEY_OVER_1024_CHARS: "clé trop longue",
+};
+
+const HINT = "Corrigez le fichier puis relancez la commande.";
+
+function locate(lineCounter: LineCounter, file: string, offset: number): SourceLocation {
+  const { line, col } = lineCounter.linePos(offset);
+  return { file, line, column: col };
+}
+
+function describeLocation(location: SourceLocation): string {
+  return `${location.file}:${location.line}:${location.column}`;
+}
+
+/** Finds the source offset of the deepest existing node on `path`. */
+function offsetOf(document: Document, path: readonly PropertyKey[], keyOf?: string): number {
+  let node: unknown = document.contents;
+  let offset = 0;
+  const rangeStart = (value: unknown) =>
+    isNode(value) && value.range ? value.range[0] : undefined;
+  offset = rangeStart(node) ?? 0;
+  const steps = keyOf === undefined ? path : [...path, keyOf];
+  for (const [index, step] of steps.entries()) {
+    if (!isNode(node) || !("items" in node)) break;
+    const items = (node as { items: unknown[] }).items;
+    let next: unknown;
+    if (isMap(node)) {
+      const pair = items.find(
+        (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(step),
+      );
+      if (!isPair(pair)) break;
+      // For an unknown key, point at the key itself; otherwise at the value.
+      const isLast = index === steps.length - 1;
+      if (isLast && keyOf !== undefined) return rangeStart(pair.key) ?? offset;
+      next = pair.value ?? pair.key;
+      offset = rangeStart(pair.value) ?? rangeStart(pair.key) ?? offset;
+    } else if (typeof step === "number") {
+      next = items[step];
+      offset = rangeStart(next) ?? offset;
+    } else break;
+    node = next;
+  }
+  return offset;
+}
+
+function fieldName(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "le document";
+  const text = path
+    .map((step, i) => (typeof step === "number" ? `[${step}]` : i === 0 ? String(step) : `.${String(step)}`))
+    .join("");
+  return `« ${text} »`;
+}
+
+function shown(value: unknown): string {
+  if (typeof value === "string") return `« ${value.length > 60 ? `${value.slice(0, 57)}…` : value} »`;
+  if (value === null) return "une valeur vide";
+  if (Array.isArray(value)) return "une liste";
+  if (typeof value === "object") return "un objet";
+  return String(value);
+}
+
+const TYPES_FR: Record<string, string> = {
+  string: "un texte",
+  number: "un nombre",
+  boolean: "vrai ou faux (true / false)",
+  array: "une liste",
+  object: "un objet (des clés et des valeurs)",
+  date: "une date",
+};
+
+/** One French sentence for one zod issue. */
+export function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = fieldName(issue.path);
+  const input = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case "invalid_type": {
+      const expected = TYPES_FR[issue.expected] ?? issue.expected;
+      if (input === undefined) return `le champ ${where} est obligatoire (${expected})`;
+      return `le champ ${where} doit être ${expected}, et non ${shown(input)}`;
+    }
+    case "invalid_value":
+      return `le champ ${where} vaut ${shown(input)} ; valeurs possibles : ${issue.values.map((v) => String(v)).join(", ")}`;
+    case "unrecognized_keys":
+      return `clé inconnue ${issue.keys.map((k) => `« ${k} »`).join(", ")} dans ${where === "le document" ? "le document" : where}`;
+    case "too_small":
+      return issue.origin === "array" || issue.origin === "set"
+        ? `le champ ${where} doit contenir au moins ${String(issue.minimum)} élément(s)`
+        : issue.origin === "string"
+          ? `le champ ${where} ne peut pas être vide`
+          : `le champ ${where} doit être supérieur ou égal à ${String(issue.minimum)}`;
+    case "too_big":
+      return issue.origin === "string"
+        ? `le champ ${where} est trop long (au plus ${String(issue.maximum)} caractères)`
+        : issue.origin === "array"
+          ? `le champ ${where} contient trop d'éléments (au plus ${String(issue.maximum)})`
+          : `le champ ${where} doit être inférieur ou égal à ${String(issue.maximum)}`;
+    case "invalid_format":
+      return `le champ ${where} a un format invalide (${shown(input)})${issue.message && !issue.message.startsWith("Invalid") ? ` : ${issue.message}` : ""}`;
+    default:
+      // Custom refinements carry their own French message.
+      return issue.message.startsWith("Invalid")
+        ? `le champ ${where} est invalide`
+        : `${where === "le document" ? "" : `${where} : `}${issue.message}`;
+  }
+}
+
+export function parseYamlText<S extends z.ZodType>(
+  text: string,
+  file: string,
+  schema: S,
+): ParseResult<z.infer<S>> {
+  if (text.length > MAX_YAML_BYTES) {
+    return {
+      ok: false,
+      error: new UserError(`${file} est trop volumineux (plus de 1 Mo) pour un fichier YAML de pile.`, {
+        hint: "Vérifiez qu'il s'agit du bon fichier.",
+        location: { file },
+      }),
+    };
+  }
+  if (text.includes("\u0000")) {
+    return {
+      ok: false,
+      error: new UserError(`${file} n'est pas un fichier texte (il contient des octets binaires).`, {
+        hint: "Restaurez-le depuis git (git checkout -- FICHIER) ou recréez-le.",
+        location: { file },
+      }),
+    };
+  }
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const syntax = document.errors[0];
+  if (syntax) {
+    const location = locate(lineCounter, file, syntax.pos[0]);
+    const what = YAML_ERRORS_FR[syntax.code] ?? "syntaxe YAML invalide";
+    return {
+      ok: false,
+      error: new UserError(`${describeLocation(location)} : ${what}.`, { hint: HINT, location }),
+    };
+  }
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: 100 });
+  } catch {
+    const location = { file, line: 1, column: 1 };
+    return {
+      ok: false,
+      error: new UserError(`${file} : trop d'alias YAML (fichier piégé ?).`, { hint: HINT, location }),
+    };
+  }
+  const result = schema.safeParse(data ?? {}, { reportInput: true });
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    if (!issue) throw new Error("zod reported a failure without issues");
+    const keyOf = issue.code === "unrecognized_keys" ? issue.keys[0] : undefined;
+    const location = locate(lineCounter, file, offsetOf(document, issue.path, keyOf));
+    const more = result.error.issues.length - 1;
+    const suffix = more > 0 ? ` (et ${more} autre${more > 1 ? "s" : ""} problème${more > 1 ? "s" : ""})` : "";
+    return {
+      ok: false,
+      error: new UserError(`${describeLocation(location)} : ${describeIssue(issue)}${suffix}.`, {
+        hint: HINT,
+        location,
+      }),
+    };
+  }
+  return { ok: true, value: result.data, document, lineCounter };
+}
