@@ -57,21 +57,20 @@ class PileCommand extends Command {
   override createHelp(): Help {
     return Object.assign(new FrenchHelp(), this.configureHelp());
   }
-  private fail(message: string, code: string): never {
-    const where = this.name() === "pile" ? "" : ` (pile ${fullName(this)})`;
-    this.error(`${message}${where}. Voir « pile ${fullName(this)} --help ».`.replace("pile pile", "pile"), {
-      code,
-      exitCode: 2,
-    });
+  private fail(message: string, code: string, suggestion = ""): never {
+    const name = fullName(this);
+    const where = name === "pile" ? "" : ` pour « pile ${name} »`;
+    const help = name === "pile" ? "pile --help" : `pile ${name} --help`;
+    this.error(`${message}${where}.${suggestion} Voir « ${help} ».`, { code, exitCode: 2 });
   }
   unknownOption(flag: string): void {
     const known = this.options.flatMap((o) => (o.long ? [o.long] : []));
-    this.fail(`Option inconnue ${flag}.${suggest(flag, known)}`.replace(/\.$/, ""), "commander.unknownOption");
+    this.fail(`Option inconnue ${flag}`, "commander.unknownOption", suggest(flag, known));
   }
   unknownCommand(): void {
     const name = this.args[0] ?? "";
     const known = this.commands.map((c) => c.name());
-    this.fail(`Commande inconnue « ${name} ».${suggest(name, known)}`.replace(/\.$/, ""), "commander.unknownCommand");
+    this.fail(`Commande inconnue « ${name} »`, "commander.unknownCommand", suggest(name, known));
   }
   missingArgument(name: string): void {
     this.fail(`Argument manquant : ${name.toUpperCase()}`, "commander.missingArgument");

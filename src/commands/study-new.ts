@@ -232,7 +232,7 @@ export async function runStudyNew(context: CommandContext, input: StudyNewInput)
       throw new UserError(
         `Il manque ${missing.map((m) => m.label).join(", ")} : sans terminal, pile ne pose pas de question. Passez ${missing.map((m) => m.flag).join(", ")}.`,
         {
-          hint: `Par exemple : pile study new ${REQUIRED.map((m) => `${m.flag} …`).join(" ")}. Valeurs de --territory : ${catalog.territories.map((t) => t.id).join(", ")} ; de --sector : ${catalog.sectors.map((s) => s.id).join(", ")}.`,
+          hint: `Par exemple : pile study new --title "Recyclerie textile" --territory 18e --sector couture-textile --owner "Camille Martin". Valeurs de --territory : ${catalog.territories.map((t) => t.id).join(", ")} ; de --sector : ${catalog.sectors.map((s) => s.id).join(", ")}.`,
         },
       );
     }

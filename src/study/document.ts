@@ -53,6 +53,8 @@ export interface StudyChange {
 function appendTo(document: Document, key: string, items: readonly object[]): void {
   const current = document.get(key, true);
   if (isSeq(current)) {
+    // `interviews: []` is written in flow style; items read better as a block list.
+    if (current.items.length === 0) current.flow = false;
     for (const item of items) current.add(document.createNode(item));
   } else {
     document.set(key, document.createNode([...items]));

@@ -23,7 +23,6 @@ export interface Prompter {
     choices: Choice<T>[];
     default?: T;
   }): Promise<T>;
-  confirm(question: { message: string; default?: boolean }): Promise<boolean>;
 }
 
 export interface TerminalContext {
@@ -56,6 +55,16 @@ async function guard<T>(ask: () => Promise<T>): Promise<T> {
   }
 }
 
+const KEY_ACTIONS_FR: Record<string, string> = {
+  navigate: "choisir",
+  select: "valider",
+};
+
+/** The key help line of @inquirer/select, in French. */
+function keysHelpTip(keys: [string, string][]): string {
+  return keys.map(([key, action]) => `${key} ${KEY_ACTIONS_FR[action] ?? action}`).join(" • ");
+}
+
 /** The real prompter: questions on stderr, so that stdout stays for data. */
 export function createInquirerPrompter(streams: {
   input: NodeJS.ReadableStream;
@@ -84,15 +93,11 @@ export function createInquirerPrompter(streams: {
             message: q.message,
             choices: q.choices,
             pageSize: 12,
+            theme: { style: { keysHelpTip } },
             ...(q.default === undefined ? {} : { default: q.default }),
           },
           context,
         );
-      }),
-    confirm: (q) =>
-      guard(async () => {
-        const { confirm } = await load();
-        return confirm({ message: q.message, default: q.default ?? false }, context);
       }),
   };
 }
