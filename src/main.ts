@@ -16,6 +16,8 @@ export interface ProcessIo {
   env: Record<string, string | undefined>;
   cwd: string;
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** Defaults to stdin.isTTY; tests set it to drive the interactive path. */
+  stdinIsTTY?: boolean;
   stdout: Writable;
   stderr: Writable;
   now?: () => Date;
@@ -45,7 +47,7 @@ export async function main(io: ProcessIo): Promise<number> {
         cwd: io.cwd,
         env: io.env,
         output,
-        interactive: isInteractive({ stdinIsTTY: io.stdin.isTTY === true, env: io.env }),
+        interactive: isInteractive({ stdinIsTTY: io.stdinIsTTY ?? io.stdin.isTTY === true, env: io.env }),
         prompter:
           io.prompter ??
           createInquirerPrompter({ input: io.stdin, output: io.stderr as unknown as NodeJS.WritableStream }),

@@ -1,6 +1,6 @@
 import { UserError } from "../errors.js";
 import { allTemplateNames, planAdvance } from "../study/plan.js";
-import { isStage, STAGE_LABELS, STAGES, type Stage } from "../study/stages.js";
+import { isStage, STAGE_LABELS, STAGES, type Stage, stepsTo } from "../study/stages.js";
 import { readTextTree } from "../workspace/files.js";
 import { loadTemplates } from "../workspace/templates.js";
 import { applyWrites, type PlannedWrite } from "../workspace/write-plan.js";
@@ -26,6 +26,9 @@ export async function runStudyAdvance(context: CommandContext, input: StudyAdvan
     target = input.to;
   }
   const loaded = await readStudy(root, input.id);
+  // The stage rule first: a closed study is refused whatever the date or reason.
+  const steps = stepsTo(loaded.study.stage, target);
+  if (!steps.ok) throw new UserError(`Impossible de faire avancer ${input.id} : ${steps.reason}.`);
   let reason = input.reason?.trim();
   if (reason !== undefined && target !== "abandonnee") {
     throw new UserError("--reason ne sert qu'avec --to abandonnee.");
