@@ -1,4 +1,4 @@
-import { Command, Help, type Option } from "commander";
+import { type Argument, Command, Help, type Option } from "commander";
 import type { CommandContext } from "./commands/context.js";
 
 /**
@@ -21,6 +21,11 @@ class FrenchHelp extends Help {
   override optionDescription(option: Option): string {
     return option.description;
   }
+  override argumentDescription(argument: Argument): string {
+    const fallback =
+      argument.defaultValue === undefined ? "" : ` (par défaut : ${String(argument.defaultValue)})`;
+    return `${argument.description}${fallback}`;
+  }
 }
 
 function distance(a: string, b: string): number {
@@ -30,7 +35,11 @@ function distance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const saved = row[j] ?? 0;
-      row[j] = Math.min(saved + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        saved + 1,
+        (row[j - 1] ?? 0) + 1,
+        previous + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
       previous = saved;
     }
   }
@@ -76,7 +85,10 @@ class PileCommand extends Command {
     this.fail(`Argument manquant : ${name.toUpperCase()}`, "commander.missingArgument");
   }
   optionMissingArgument(option: Option): void {
-    this.fail(`L'option ${option.long ?? option.flags} attend une valeur`, "commander.optionMissingArgument");
+    this.fail(
+      `L'option ${option.long ?? option.flags} attend une valeur`,
+      "commander.optionMissingArgument",
+    );
   }
   _excessArguments(received: string[]): void {
     this.fail(
@@ -115,12 +127,19 @@ export function buildCli(version: string, hooks: CliHooks): Command {
     .version(version, "-V, --version", "afficher la version")
     .helpOption("-h, --help", "afficher l'aide")
     .helpCommand("help [commande]", "afficher l'aide d'une commande")
-    .option("-w, --workspace <dossier>", "espace de travail à utiliser (sinon PILE_WORKSPACE, sinon le dossier courant ou un parent)")
+    .option(
+      "-w, --workspace <dossier>",
+      "espace de travail à utiliser (sinon PILE_WORKSPACE, sinon le dossier courant ou un parent)",
+    )
     .option("--no-color", "désactiver les couleurs (NO_COLOR est aussi respecté)")
     .option("--debug", "afficher le détail technique des erreurs")
     .showSuggestionAfterError(false)
     .exitOverride()
-    .configureOutput({ writeOut: hooks.stdout, writeErr: hooks.stderr, outputError: () => undefined })
+    .configureOutput({
+      writeOut: hooks.stdout,
+      writeErr: hooks.stderr,
+      outputError: () => undefined,
+    })
     .addHelpText(
       "after",
       examples([
@@ -138,21 +157,25 @@ export function buildCli(version: string, hooks: CliHooks): Command {
 
   program
     .command("init")
-    .description("créer un espace de travail pile (studies/, feeds.yaml, criteria.yaml, templates/)")
+    .description(
+      "créer un espace de travail pile (studies/, feeds.yaml, criteria.yaml, templates/)",
+    )
     .argument("[dossier]", "dossier à créer ou à compléter", ".")
     .option("--dry-run", "afficher ce qui serait créé, sans rien écrire")
     .option("--json", "sortie JSON pour les scripts")
     .addHelpText("after", examples(["pile init", "pile init ../espace-13e --dry-run"]))
-    .action(async (dir: string, options: { dryRun?: boolean; json?: boolean }, command: Command) => {
-      const { runInit } = await import("./commands/init.js");
-      hooks.setExitCode(
-        await runInit(context(command, { json: options.json === true }), {
-          dir,
-          dryRun: options.dryRun === true,
-          json: options.json === true,
-        }),
-      );
-    });
+    .action(
+      async (dir: string, options: { dryRun?: boolean; json?: boolean }, command: Command) => {
+        const { runInit } = await import("./commands/init.js");
+        hooks.setExitCode(
+          await runInit(context(command, { json: options.json === true }), {
+            dir,
+            dryRun: options.dryRun === true,
+            json: options.json === true,
+          }),
+        );
+      },
+    );
 
   const study = program
     .command("study")
@@ -207,7 +230,9 @@ export function buildCli(version: string, hooks: CliHooks): Command {
 
   study
     .command("advance")
-    .description("passer l'étude à l'étape suivante (ajoute les fichiers de l'étape, sans toucher aux existants)")
+    .description(
+      "passer l'étude à l'étape suivante (ajoute les fichiers de l'étape, sans toucher aux existants)",
+    )
     .argument("<id>", "identifiant de l'étude (nom de son dossier)")
     .option("--to <étape>", "étape visée : faisabilite, prefiguration, lancee ou abandonnee")
     .option("--reason <texte>", "raison de l'abandon (obligatoire avec --to abandonnee)")
@@ -222,27 +247,36 @@ export function buildCli(version: string, hooks: CliHooks): Command {
         'pile study advance 2026-11-recyclerie-textile-18e --to abandonnee --reason "Concurrence avec une ressourcerie voisine"',
       ]),
     )
-    .action(async (id: string, options: Record<string, string | boolean | undefined>, command: Command) => {
-      const { runStudyAdvance } = await import("./commands/study-advance.js");
-      const json = options.json === true;
-      hooks.setExitCode(
-        await runStudyAdvance(context(command, { json }), {
-          id,
-          to: options.to as string | undefined,
-          reason: options.reason as string | undefined,
-          date: options.date as string | undefined,
-          dryRun: options.dryRun === true,
-          json,
-        }),
-      );
-    });
+    .action(
+      async (
+        id: string,
+        options: Record<string, string | boolean | undefined>,
+        command: Command,
+      ) => {
+        const { runStudyAdvance } = await import("./commands/study-advance.js");
+        const json = options.json === true;
+        hooks.setExitCode(
+          await runStudyAdvance(context(command, { json }), {
+            id,
+            to: options.to as string | undefined,
+            reason: options.reason as string | undefined,
+            date: options.date as string | undefined,
+            dryRun: options.dryRun === true,
+            json,
+          }),
+        );
+      },
+    );
 
   study
     .command("interview")
     .description("ajouter une fiche d'entretien avec un acteur économique local")
     .argument("<id>", "identifiant de l'étude")
     .option("--actor <nom>", "organisation rencontrée (entreprise, association, service…)")
-    .option("--role <fonction>", "fonction de la personne rencontrée (pas de coordonnées personnelles)")
+    .option(
+      "--role <fonction>",
+      "fonction de la personne rencontrée (pas de coordonnées personnelles)",
+    )
     .option("--date <AAAA-MM-JJ>", "date de l'entretien (par défaut : aujourd'hui, heure de Paris)")
     .option("--dry-run", "afficher ce qui serait créé, sans rien écrire")
     .option("--json", "sortie JSON pour les scripts")
@@ -252,20 +286,26 @@ export function buildCli(version: string, hooks: CliHooks): Command {
         'pile study interview 2026-11-recyclerie-textile-18e --actor "Retoucherie de la Chapelle" --role "gérant" --date 2026-12-03',
       ]),
     )
-    .action(async (id: string, options: Record<string, string | boolean | undefined>, command: Command) => {
-      const { runStudyInterview } = await import("./commands/study-interview.js");
-      const json = options.json === true;
-      hooks.setExitCode(
-        await runStudyInterview(context(command, { json }), {
-          id,
-          actor: options.actor as string | undefined,
-          role: options.role as string | undefined,
-          date: options.date as string | undefined,
-          dryRun: options.dryRun === true,
-          json,
-        }),
-      );
-    });
+    .action(
+      async (
+        id: string,
+        options: Record<string, string | boolean | undefined>,
+        command: Command,
+      ) => {
+        const { runStudyInterview } = await import("./commands/study-interview.js");
+        const json = options.json === true;
+        hooks.setExitCode(
+          await runStudyInterview(context(command, { json }), {
+            id,
+            actor: options.actor as string | undefined,
+            role: options.role as string | undefined,
+            date: options.date as string | undefined,
+            dryRun: options.dryRun === true,
+            json,
+          }),
+        );
+      },
+    );
 
   study
     .command("list")
@@ -273,7 +313,10 @@ export function buildCli(version: string, hooks: CliHooks): Command {
     .option("--stage <étape>", "seulement les études à cette étape")
     .option("--territory <territoire>", "seulement les études de ce territoire")
     .option("--json", "sortie JSON pour les scripts")
-    .addHelpText("after", examples(["pile study list", "pile study list --stage faisabilite --territory 19e --json"]))
+    .addHelpText(
+      "after",
+      examples(["pile study list", "pile study list --stage faisabilite --territory 19e --json"]),
+    )
     .action(async (options: Record<string, string | boolean | undefined>, command: Command) => {
       const { runStudyList } = await import("./commands/study-list.js");
       const json = options.json === true;
@@ -300,10 +343,15 @@ export function buildCli(version: string, hooks: CliHooks): Command {
 
   study
     .command("check")
-    .description("vérifier les dossiers (pour la relecture et la CI) : code 1 si une erreur est trouvée")
+    .description(
+      "vérifier les dossiers (pour la relecture et la CI) : code 1 si une erreur est trouvée",
+    )
     .argument("[id...]", "études à vérifier (toutes par défaut)")
     .option("--json", "sortie JSON pour les scripts")
-    .addHelpText("after", examples(["pile study check", "pile study check 2026-11-recyclerie-textile-18e --json"]))
+    .addHelpText(
+      "after",
+      examples(["pile study check", "pile study check 2026-11-recyclerie-textile-18e --json"]),
+    )
     .action(async (ids: string[], options: { json?: boolean }, command: Command) => {
       const { runStudyCheck } = await import("./commands/study-check.js");
       const json = options.json === true;

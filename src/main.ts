@@ -39,18 +39,35 @@ export async function main(io: ProcessIo): Promise<number> {
   let lastContext: CommandContext | undefined;
   const debug = wantsDebug(io.argv, io.env);
   const fallbackOutput = () =>
-    createOutput({ stdout: io.stdout, stderr: io.stderr, env: io.env, colorFlag: !io.argv.includes("--no-color") });
+    createOutput({
+      stdout: io.stdout,
+      stderr: io.stderr,
+      env: io.env,
+      colorFlag: !io.argv.includes("--no-color"),
+    });
   const program = buildCli(packageVersion(), {
     context: ({ color, workspace, json }) => {
-      const output = createOutput({ stdout: io.stdout, stderr: io.stderr, env: io.env, colorFlag: color, json: json ?? false });
+      const output = createOutput({
+        stdout: io.stdout,
+        stderr: io.stderr,
+        env: io.env,
+        colorFlag: color,
+        json: json ?? false,
+      });
       lastContext = {
         cwd: io.cwd,
         env: io.env,
         output,
-        interactive: isInteractive({ stdinIsTTY: io.stdinIsTTY ?? io.stdin.isTTY === true, env: io.env }),
+        interactive: isInteractive({
+          stdinIsTTY: io.stdinIsTTY ?? io.stdin.isTTY === true,
+          env: io.env,
+        }),
         prompter:
           io.prompter ??
-          createInquirerPrompter({ input: io.stdin, output: io.stderr as unknown as NodeJS.WritableStream }),
+          createInquirerPrompter({
+            input: io.stdin,
+            output: io.stderr as unknown as NodeJS.WritableStream,
+          }),
         now: io.now ?? (() => new Date()),
         workspaceFlag: workspace,
       };
@@ -70,7 +87,11 @@ export async function main(io: ProcessIo): Promise<number> {
     const output = lastContext?.output ?? fallbackOutput();
     if (error instanceof CommanderError) {
       // Help and version are successes; every usage error is exit 2.
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") {
+      if (
+        error.code === "commander.helpDisplayed" ||
+        error.code === "commander.version" ||
+        error.code === "commander.help"
+      ) {
         return 0;
       }
       output.error(error.message);
@@ -81,10 +102,14 @@ export async function main(io: ProcessIo): Promise<number> {
       return 130;
     }
     if (error instanceof UserError) {
-      const where = error.location && !error.message.includes(error.location.file) ? ` (${formatLocation(error.location)})` : "";
+      const where =
+        error.location && !error.message.includes(error.location.file)
+          ? ` (${formatLocation(error.location)})`
+          : "";
       output.error(`${error.message}${where}`);
       if (error.hint) output.info(`  → ${error.hint}`);
-      if (debug && error.cause instanceof Error && error.cause.stack) output.info(error.cause.stack);
+      if (debug && error.cause instanceof Error && error.cause.stack)
+        output.info(error.cause.stack);
       return error.exitCode;
     }
     output.error(

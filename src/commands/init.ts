@@ -24,13 +24,19 @@ export async function runInit(context: CommandContext, input: InitInput): Promis
   const root = path.resolve(context.cwd, input.dir);
   const rootStat = await stat(root).catch(() => undefined);
   if (rootStat && !rootStat.isDirectory()) {
-    throw new UserError(`${input.dir} existe et n'est pas un dossier.`, { hint: "Choisissez un autre chemin." });
+    throw new UserError(`${input.dir} existe et n'est pas un dossier.`, {
+      hint: "Choisissez un autre chemin.",
+    });
   }
   const existing = new Set<string>();
-  for (const file of WORKSPACE_FILES) if (await exists(path.join(root, file.path))) existing.add(file.path);
+  for (const file of WORKSPACE_FILES)
+    if (await exists(path.join(root, file.path))) existing.add(file.path);
   const sources: Record<string, string> = {};
   for (const file of WORKSPACE_FILES) {
-    sources[file.source] = await readFile(path.join(BUILTIN_TEMPLATES, "workspace", file.source), "utf8");
+    sources[file.source] = await readFile(
+      path.join(BUILTIN_TEMPLATES, "workspace", file.source),
+      "utf8",
+    );
   }
   const plan = planInit(existing, sources);
   if (!input.dryRun) {
@@ -38,9 +44,12 @@ export async function runInit(context: CommandContext, input: InitInput): Promis
       try {
         await mkdir(root, { recursive: true });
       } catch (error) {
-        throw new UserError(`Impossible de créer le dossier ${input.dir} (${(error as NodeJS.ErrnoException).code ?? "erreur"}).`, {
-          hint: "Vérifiez le chemin et les droits.",
-        });
+        throw new UserError(
+          `Impossible de créer le dossier ${input.dir} (${(error as NodeJS.ErrnoException).code ?? "erreur"}).`,
+          {
+            hint: "Vérifiez le chemin et les droits.",
+          },
+        );
       }
     }
     await applyWrites(
@@ -65,13 +74,15 @@ export async function runInit(context: CommandContext, input: InitInput): Promis
   }
   output.info(
     output.color.green(
-      input.dryRun ? `Simulation (rien n'a été écrit) : pile créerait dans ${shown} :` : `Espace de travail prêt dans ${shown} :`,
+      input.dryRun
+        ? `Simulation (rien n'a été écrit) : pile créerait dans ${shown} :`
+        : `Espace de travail prêt dans ${shown} :`,
     ),
   );
   for (const file of plan.create) output.data(`  + ${file.path}`);
   for (const file of plan.kept) output.info(`  = ${file} existe déjà : conservé tel quel`);
   if (!input.dryRun) {
-    output.info(`\nÉtape suivante : cd ${shown} && pile study new`);
+    output.info(`\nÉtape suivante : ${shown === "." ? "" : `cd ${shown} && `}pile study new`);
   }
   return 0;
 }

@@ -27,7 +27,9 @@ export async function loadCatalog(root: string): Promise<Catalog> {
 export function dateOrToday(context: CommandContext, flag: string | undefined): string {
   if (flag === undefined) return parisDate(context.now());
   if (!isValidDate(flag)) {
-    throw new UserError(`Date invalide : « ${flag} ». Attendu : AAAA-MM-JJ, par exemple 2026-11-28.`);
+    throw new UserError(
+      `Date invalide : « ${flag} ». Attendu : AAAA-MM-JJ, par exemple 2026-11-28.`,
+    );
   }
   return flag;
 }
@@ -43,13 +45,19 @@ export interface LoadedStudy {
 }
 
 /** Refuses an id that is not a study of the workspace (bad input, exit 2). */
-export async function assertStudyExists(root: string, id: string): Promise<{ dir: string; yamlText: string }> {
+export async function assertStudyExists(
+  root: string,
+  id: string,
+): Promise<{ dir: string; yamlText: string }> {
   // Ids are folder names made by pile: anything else (../, /, spaces) is refused
   // before it can reach a path.
   if (!STUDY_ID.test(id)) {
-    throw new UserError(`Identifiant d'étude invalide : « ${id} ». Un identifiant ne contient que des minuscules, des chiffres et des tirets.`, {
-      hint: "La liste des études : pile study list",
-    });
+    throw new UserError(
+      `Identifiant d'étude invalide : « ${id} ». Un identifiant ne contient que des minuscules, des chiffres et des tirets.`,
+      {
+        hint: "La liste des études : pile study list",
+      },
+    );
   }
   const dir = `studies/${id}`;
   const yamlText = await readTextIfExists(root, `${dir}/study.yaml`);
@@ -57,7 +65,10 @@ export async function assertStudyExists(root: string, id: string): Promise<{ dir
     const known = await studyFolders(root);
     const close = known.filter((name) => name.includes(id) || id.includes(name)).slice(0, 3);
     throw new UserError(`Aucune étude « ${id} » dans ${path.basename(root)}/studies.`, {
-      hint: close.length > 0 ? `Vouliez-vous dire : ${close.join(", ")} ?` : "La liste des études : pile study list",
+      hint:
+        close.length > 0
+          ? `Vouliez-vous dire : ${close.join(", ")} ?`
+          : "La liste des études : pile study list",
     });
   }
   return { dir, yamlText };
@@ -91,16 +102,28 @@ export async function readAllStudies(root: string): Promise<StudyListing[]> {
     const text = await readTextIfExists(root, `${dir}/study.yaml`);
     if (text === undefined) continue;
     const result = parseYamlText(text, `${dir}/study.yaml`, studySchema);
-    listings.push(result.ok ? { id, dir, ok: true, study: result.value } : { id, dir, ok: false, error: result.error });
+    listings.push(
+      result.ok
+        ? { id, dir, ok: true, study: result.value }
+        : { id, dir, ok: false, error: result.error },
+    );
   }
   return listings;
 }
 
 /** Lists the valid values, for an unknown territory or sector. */
-export function unknownValue(what: string, typed: string, valid: readonly { id: string; label: string }[], flag: string): UserError {
-  return new UserError(`${what} inconnu : « ${typed} ». Valeurs possibles : ${valid.map((v) => v.id).join(", ")}.`, {
-    hint: `Passez l'une de ces valeurs à ${flag}${what === "Territoire" ? " (ou déclarez le territoire dans pile.yaml)" : ""}.`,
-  });
+export function unknownValue(
+  what: string,
+  typed: string,
+  valid: readonly { id: string; label: string }[],
+  flag: string,
+): UserError {
+  return new UserError(
+    `${what} inconnu : « ${typed} ». Valeurs possibles : ${valid.map((v) => v.id).join(", ")}.`,
+    {
+      hint: `Passez l'une de ces valeurs à ${flag}${what === "Territoire" ? " (ou déclarez le territoire dans pile.yaml)" : ""}.`,
+    },
+  );
 }
 
 /** A broken (local) template is the user's to fix: say which one and why. */

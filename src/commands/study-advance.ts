@@ -5,7 +5,13 @@ import { readTextTree } from "../workspace/files.js";
 import { loadTemplates } from "../workspace/templates.js";
 import { applyWrites, type PlannedWrite } from "../workspace/write-plan.js";
 import type { CommandContext, CommandResult } from "./context.js";
-import { dateOrToday, loadCatalog, readStudy, templateFailure, workspaceRoot } from "./study-access.js";
+import {
+  dateOrToday,
+  loadCatalog,
+  readStudy,
+  templateFailure,
+  workspaceRoot,
+} from "./study-access.js";
 
 export interface StudyAdvanceInput {
   id: string;
@@ -16,12 +22,17 @@ export interface StudyAdvanceInput {
   json: boolean;
 }
 
-export async function runStudyAdvance(context: CommandContext, input: StudyAdvanceInput): Promise<CommandResult> {
+export async function runStudyAdvance(
+  context: CommandContext,
+  input: StudyAdvanceInput,
+): Promise<CommandResult> {
   const root = await workspaceRoot(context);
   let target: Stage | undefined;
   if (input.to !== undefined) {
     if (!isStage(input.to)) {
-      throw new UserError(`Étape inconnue : « ${input.to} ». Valeurs possibles : ${STAGES.join(", ")}.`);
+      throw new UserError(
+        `Étape inconnue : « ${input.to} ». Valeurs possibles : ${STAGES.join(", ")}.`,
+      );
     }
     target = input.to;
   }
@@ -42,12 +53,14 @@ export async function runStudyAdvance(context: CommandContext, input: StudyAdvan
     reason = (
       await context.prompter.input({
         message: "Raison de l'abandon :",
-        validate: (value) => (value.trim() === "" ? "Indiquez la raison, elle sera gardée dans le dossier." : true),
+        validate: (value) =>
+          value.trim() === "" ? "Indiquez la raison, elle sera gardée dans le dossier." : true,
       })
     ).trim();
   }
   const date = dateOrToday(context, input.date);
-  const lastDate = loaded.study.history[loaded.study.history.length - 1]?.date ?? loaded.study.created;
+  const lastDate =
+    loaded.study.history[loaded.study.history.length - 1]?.date ?? loaded.study.created;
   if (date < lastDate) {
     throw new UserError(`La date ${date} précède celle de l'étape actuelle (${lastDate}).`, {
       hint: "Passez une date postérieure avec --date AAAA-MM-JJ.",
@@ -75,7 +88,11 @@ export async function runStudyAdvance(context: CommandContext, input: StudyAdvan
   }
 
   const writes: PlannedWrite[] = [
-    ...plan.create.map((file) => ({ path: `${loaded.dir}/${file.path}`, content: file.content, mode: "create" as const })),
+    ...plan.create.map((file) => ({
+      path: `${loaded.dir}/${file.path}`,
+      content: file.content,
+      mode: "create" as const,
+    })),
     { path: `${loaded.dir}/study.yaml`, content: plan.studyYaml, mode: "replace" },
   ];
   if (!input.dryRun) await applyWrites(root, writes);
@@ -99,12 +116,18 @@ export async function runStudyAdvance(context: CommandContext, input: StudyAdvan
   }
   const { output } = context;
   const prefix = input.dryRun ? "Simulation (rien n'a été écrit) : " : "";
-  output.info(output.color.green(`${prefix}${input.id} : ${STAGE_LABELS[from]} → ${STAGE_LABELS[to]} (${date})`));
+  output.info(
+    output.color.green(
+      `${prefix}${input.id} : ${STAGE_LABELS[from]} → ${STAGE_LABELS[to]} (${date})`,
+    ),
+  );
   for (const file of created) output.data(`  + ${file}`);
   for (const file of kept) output.info(`  = ${file} existe déjà : conservé tel quel`);
   output.data(`  ~ ${loaded.dir}/study.yaml`);
   if (!input.dryRun) {
-    output.info(`\nÀ relire puis commiter : git add ${loaded.dir} && git commit -m "${STAGE_LABELS[to]} : ${loaded.study.title.replaceAll('"', "'")}"`);
+    output.info(
+      `\nÀ relire puis commiter : git add ${loaded.dir} && git commit -m "${STAGE_LABELS[to]} : ${loaded.study.title.replaceAll('"', "'")}"`,
+    );
   }
   return 0;
 }

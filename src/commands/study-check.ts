@@ -53,7 +53,10 @@ async function checkOne(root: string, id: string): Promise<Report> {
   };
 }
 
-export async function runStudyCheck(context: CommandContext, input: StudyCheckInput): Promise<CommandResult> {
+export async function runStudyCheck(
+  context: CommandContext,
+  input: StudyCheckInput,
+): Promise<CommandResult> {
   const root = await workspaceRoot(context);
   let ids = input.ids;
   if (ids.length === 0) {
@@ -71,7 +74,12 @@ export async function runStudyCheck(context: CommandContext, input: StudyCheckIn
   const placeholders = reports.reduce((sum, r) => sum + r.placeholders, 0);
 
   if (input.json) {
-    context.output.jsonDocument({ studies: reports, errors: errorCount, warnings: reports.reduce((s, r) => s + r.warnings.length, 0), placeholders });
+    context.output.jsonDocument({
+      studies: reports,
+      errors: errorCount,
+      warnings: reports.reduce((s, r) => s + r.warnings.length, 0),
+      placeholders,
+    });
     return errorCount > 0 ? 1 : 0;
   }
   const { output } = context;
@@ -85,7 +93,8 @@ export async function runStudyCheck(context: CommandContext, input: StudyCheckIn
     output.data(`${status} ${report.id}`);
     for (const problem of [...report.errors, ...report.warnings]) {
       const where = `${report.path}/${problem.file}${problem.line === undefined ? "" : `:${problem.line}`}`;
-      const label = problem.level === "error" ? output.color.red("erreur") : output.color.yellow("à faire");
+      const label =
+        problem.level === "error" ? output.color.red("erreur") : output.color.yellow("à faire");
       output.data(`    ${label}  ${where} : ${problem.message}`);
     }
   }

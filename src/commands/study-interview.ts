@@ -4,7 +4,13 @@ import { readTextTree } from "../workspace/files.js";
 import { loadTemplates } from "../workspace/templates.js";
 import { applyWrites } from "../workspace/write-plan.js";
 import type { CommandContext, CommandResult } from "./context.js";
-import { dateOrToday, loadCatalog, readStudy, templateFailure, workspaceRoot } from "./study-access.js";
+import {
+  dateOrToday,
+  loadCatalog,
+  readStudy,
+  templateFailure,
+  workspaceRoot,
+} from "./study-access.js";
 
 export interface StudyInterviewInput {
   id: string;
@@ -15,15 +21,21 @@ export interface StudyInterviewInput {
   json: boolean;
 }
 
-export async function runStudyInterview(context: CommandContext, input: StudyInterviewInput): Promise<CommandResult> {
+export async function runStudyInterview(
+  context: CommandContext,
+  input: StudyInterviewInput,
+): Promise<CommandResult> {
   const root = await workspaceRoot(context);
   const loaded = await readStudy(root, input.id);
   let actor = input.actor?.trim();
   if (!actor) {
     if (!context.interactive || input.actor !== undefined) {
-      throw new UserError("Indiquez l'organisation rencontrée avec --actor « … » (sans terminal, pile ne pose pas de question).", {
-        hint: `Par exemple : pile study interview ${input.id} --actor "Boulangerie du quartier" --role "gérante"`,
-      });
+      throw new UserError(
+        "Indiquez l'organisation rencontrée avec --actor « … » (sans terminal, pile ne pose pas de question).",
+        {
+          hint: `Par exemple : pile study interview ${input.id} --actor "Boulangerie du quartier" --role "gérante"`,
+        },
+      );
     }
     actor = (
       await context.prompter.input({
@@ -32,7 +44,10 @@ export async function runStudyInterview(context: CommandContext, input: StudyInt
       })
     ).trim();
   }
-  if (actor.length > 200) throw new UserError("Le nom de l'organisation (--actor) est trop long (200 caractères au plus).");
+  if (actor.length > 200)
+    throw new UserError(
+      "Le nom de l'organisation (--actor) est trop long (200 caractères au plus).",
+    );
   const date = dateOrToday(context, input.date);
   const catalog = await loadCatalog(root);
   const templates = await loadTemplates(root, allTemplateNames());
@@ -64,7 +79,9 @@ export async function runStudyInterview(context: CommandContext, input: StudyInt
   const { output } = context;
   output.info(
     output.color.green(
-      input.dryRun ? "Simulation (rien n'a été écrit) : pile créerait la fiche d'entretien" : "Fiche d'entretien créée :",
+      input.dryRun
+        ? "Simulation (rien n'a été écrit) : pile créerait la fiche d'entretien"
+        : "Fiche d'entretien créée :",
     ),
   );
   output.data(file);

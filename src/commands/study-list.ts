@@ -11,10 +11,15 @@ export interface StudyListInput {
   json: boolean;
 }
 
-export async function runStudyList(context: CommandContext, input: StudyListInput): Promise<CommandResult> {
+export async function runStudyList(
+  context: CommandContext,
+  input: StudyListInput,
+): Promise<CommandResult> {
   const root = await workspaceRoot(context);
   if (input.stage !== undefined && !isStage(input.stage)) {
-    throw new UserError(`Étape inconnue : « ${input.stage} ». Valeurs possibles : ${STAGES.join(", ")}.`);
+    throw new UserError(
+      `Étape inconnue : « ${input.stage} ». Valeurs possibles : ${STAGES.join(", ")}.`,
+    );
   }
   const catalog = await loadCatalog(root);
   let territory: string | undefined;
@@ -53,7 +58,11 @@ export async function runStudyList(context: CommandContext, input: StudyListInpu
   if (input.json) {
     context.output.jsonDocument(rows);
   } else if (rows.length === 0) {
-    context.output.info(listings.length === 0 ? "Aucune étude pour l'instant : créez-en une avec « pile study new »." : "Aucune étude ne correspond à ces filtres.");
+    context.output.info(
+      listings.length === 0
+        ? "Aucune étude pour l'instant : créez-en une avec « pile study new »."
+        : "Aucune étude ne correspond à ces filtres.",
+    );
   } else {
     context.output.data(
       formatTable(

@@ -3,7 +3,13 @@ import path from "node:path";
 import { CancelledError, UserError } from "../errors.js";
 import { type Catalog, findEntry, type Sector, type Territory } from "../study/catalog.js";
 import { isValidDate, parisDate } from "../study/dates.js";
-import { allTemplateNames, type NewStudyAnswers, type NewStudyPlan, planNewStudy, titleSlugIsEmpty } from "../study/plan.js";
+import {
+  allTemplateNames,
+  type NewStudyAnswers,
+  type NewStudyPlan,
+  planNewStudy,
+  titleSlugIsEmpty,
+} from "../study/plan.js";
 import { loadTemplates } from "../workspace/templates.js";
 import { createDirectory } from "../workspace/write-plan.js";
 import type { CommandContext, CommandResult } from "./context.js";
@@ -54,7 +60,8 @@ function draftFromFlags(input: StudyNewInput, catalog: Catalog): Draft {
   }
   if (input.territory !== undefined) {
     const territory = findEntry(catalog.territories, input.territory);
-    if (!territory) throw unknownValue("Territoire", input.territory, catalog.territories, "--territory");
+    if (!territory)
+      throw unknownValue("Territoire", input.territory, catalog.territories, "--territory");
     draft.territory = territory;
   }
   if (input.sector !== undefined) {
@@ -64,12 +71,15 @@ function draftFromFlags(input: StudyNewInput, catalog: Catalog): Draft {
   }
   if (input.origin !== undefined) draft.origin = input.origin.trim();
   if (input.owner !== undefined) {
-    if (input.owner.trim() === "") throw new UserError("Le nom du porteur ou de la porteuse (--owner) ne peut pas être vide.");
+    if (input.owner.trim() === "")
+      throw new UserError("Le nom du porteur ou de la porteuse (--owner) ne peut pas être vide.");
     draft.owner = input.owner.trim();
   }
   if (input.date !== undefined) {
     if (!isValidDate(input.date)) {
-      throw new UserError(`Date invalide : « ${input.date} ». Attendu : AAAA-MM-JJ, par exemple 2026-11-28.`);
+      throw new UserError(
+        `Date invalide : « ${input.date} ». Attendu : AAAA-MM-JJ, par exemple 2026-11-28.`,
+      );
     }
     draft.date = input.date;
   }
@@ -78,7 +88,13 @@ function draftFromFlags(input: StudyNewInput, catalog: Catalog): Draft {
 
 type Question = "title" | "territory" | "sector" | "origin" | "owner" | "date";
 
-async function ask(context: CommandContext, catalog: Catalog, draft: Draft, question: Question, today: string): Promise<void> {
+async function ask(
+  context: CommandContext,
+  catalog: Catalog,
+  draft: Draft,
+  question: Question,
+  today: string,
+): Promise<void> {
   const { prompter } = context;
   switch (question) {
     case "title":
@@ -132,7 +148,8 @@ async function ask(context: CommandContext, catalog: Catalog, draft: Draft, ques
       draft.date = await prompter.input({
         message: "Date de début (AAAA-MM-JJ) :",
         default: draft.date ?? today,
-        validate: (value) => (isValidDate(value) ? true : "Date attendue au format AAAA-MM-JJ, par exemple 2026-11-28."),
+        validate: (value) =>
+          isValidDate(value) ? true : "Date attendue au format AAAA-MM-JJ, par exemple 2026-11-28.",
       });
       break;
   }
@@ -141,13 +158,20 @@ async function ask(context: CommandContext, catalog: Catalog, draft: Draft, ques
 function recap(draft: Draft): string {
   const rows: [string, string][] = [
     ["Titre", draft.title ?? ""],
-    ["Territoire", draft.territory ? `${draft.territory.label}${draft.territory.ebe ? ` (${draft.territory.ebe})` : ""}` : ""],
+    [
+      "Territoire",
+      draft.territory
+        ? `${draft.territory.label}${draft.territory.ebe ? ` (${draft.territory.ebe})` : ""}`
+        : "",
+    ],
     ["Secteur", draft.sector?.label ?? ""],
     ["Origine", draft.origin || "(à préciser dans le dossier)"],
     ["Porteur·se", draft.owner ?? ""],
     ["Date", draft.date ?? ""],
   ];
-  return ["", "Récapitulatif :", ...rows.map(([k, v]) => `  ${`${k} :`.padEnd(14)}${v}`), ""].join("\n");
+  return ["", "Récapitulatif :", ...rows.map(([k, v]) => `  ${`${k} :`.padEnd(14)}${v}`), ""].join(
+    "\n",
+  );
 }
 
 function complete(draft: Draft, today: string): NewStudyAnswers {
@@ -184,7 +208,9 @@ async function interactiveAnswers(
     if (input.yes && !result.taken) return result.plan;
     context.output.info(recap({ ...draft, date: answers.date }));
     if (result.taken) {
-      context.output.warn(`le dossier ${result.plan.dir} existe déjà : changez le titre, le territoire ou la date.`);
+      context.output.warn(
+        `le dossier ${result.plan.dir} existe déjà : changez le titre, le territoire ou la date.`,
+      );
     } else {
       context.output.info(`Dossier prévu : ${result.plan.dir}/`);
     }
@@ -207,7 +233,10 @@ async function interactiveAnswers(
   }
 }
 
-export async function runStudyNew(context: CommandContext, input: StudyNewInput): Promise<CommandResult> {
+export async function runStudyNew(
+  context: CommandContext,
+  input: StudyNewInput,
+): Promise<CommandResult> {
   const root = await workspaceRoot(context);
   const catalog = await loadCatalog(root);
   const draft = draftFromFlags(input, catalog);
@@ -247,19 +276,29 @@ export async function runStudyNew(context: CommandContext, input: StudyNewInput)
 
   const files = plan.files.map((file) => `${plan.dir}/${file.path}`);
   if (!input.dryRun) await createDirectory(root, plan.dir, plan.files);
-  for (const overridden of templates.overridden) context.output.info(`Modèle local utilisé : ${overridden}`);
+  for (const overridden of templates.overridden)
+    context.output.info(`Modèle local utilisé : ${overridden}`);
 
   if (input.json) {
-    context.output.jsonDocument({ id: plan.id, path: plan.dir, files, ...(input.dryRun ? { dryRun: true } : {}) });
+    context.output.jsonDocument({
+      id: plan.id,
+      path: plan.dir,
+      files,
+      ...(input.dryRun ? { dryRun: true } : {}),
+    });
     return 0;
   }
   const { color } = context.output;
   if (input.dryRun) {
-    context.output.info(color.bold(`Simulation : rien n'a été écrit. pile créerait ${plan.dir}/ :`));
+    context.output.info(
+      color.bold(`Simulation : rien n'a été écrit. pile créerait ${plan.dir}/ :`),
+    );
     for (const file of files) context.output.data(`  ${file}`);
     return 0;
   }
-  context.output.info(color.green(`Dossier créé : ${plan.dir}/ (${files.length} fichiers, étape pré-étude)`));
+  context.output.info(
+    color.green(`Dossier créé : ${plan.dir}/ (${files.length} fichiers, étape pré-étude)`),
+  );
   context.output.data(plan.dir);
   context.output.info(
     [

@@ -20,19 +20,34 @@ const STATE_FR: Record<FileState, string> = {
   added: "ajouté à la main",
 };
 
-export async function runStudyShow(context: CommandContext, input: StudyShowInput): Promise<CommandResult> {
+export async function runStudyShow(
+  context: CommandContext,
+  input: StudyShowInput,
+): Promise<CommandResult> {
   const root = await workspaceRoot(context);
   const { study, dir } = await readStudy(root, input.id);
   const catalog = await loadCatalog(root);
   const present = await readTextTree(`${root}/${dir}`);
   present.delete("study.yaml");
-  const names = [...new Set([...requiredFiles(study), ...Object.keys(study.files), ...present.keys()])].sort();
+  const names = [
+    ...new Set([...requiredFiles(study), ...Object.keys(study.files), ...present.keys()]),
+  ].sort();
   const files = names.map((name) => {
     const text = present.get(name);
     const recorded = study.files[name];
     const state: FileState =
-      text === undefined ? "missing" : recorded === undefined ? "added" : recorded === fingerprint(text) ? "generated" : "edited";
-    return { path: `${dir}/${name}`, state, placeholders: text === undefined ? 0 : countPlaceholders(text) };
+      text === undefined
+        ? "missing"
+        : recorded === undefined
+          ? "added"
+          : recorded === fingerprint(text)
+            ? "generated"
+            : "edited";
+    return {
+      path: `${dir}/${name}`,
+      state,
+      placeholders: text === undefined ? 0 : countPlaceholders(text),
+    };
   });
   if (input.json) {
     context.output.jsonDocument({ ...study, path: dir, fileStates: files });
@@ -52,7 +67,8 @@ export async function runStudyShow(context: CommandContext, input: StudyShowInpu
     "",
     "Historique :",
     ...study.history.map(
-      (entry) => `  ${frenchDate(entry.date)} — ${STAGE_LABELS[entry.stage]}${entry.reason ? ` : ${entry.reason}` : ""}`,
+      (entry) =>
+        `  ${frenchDate(entry.date)} — ${STAGE_LABELS[entry.stage]}${entry.reason ? ` : ${entry.reason}` : ""}`,
     ),
     "",
     "Fichiers :",
@@ -63,7 +79,8 @@ export async function runStudyShow(context: CommandContext, input: StudyShowInpu
     "",
     `Entretiens : ${study.interviews.length === 0 ? "aucun pour l'instant" : study.interviews.length}`,
     ...study.interviews.map(
-      (interview) => `  ${frenchDate(interview.date)} — ${interview.actor}${interview.role ? ` (${interview.role})` : ""} : ${dir}/${interview.file}`,
+      (interview) =>
+        `  ${frenchDate(interview.date)} — ${interview.actor}${interview.role ? ` (${interview.role})` : ""} : ${dir}/${interview.file}`,
     ),
   ];
   output.data(lines.join("\n"));

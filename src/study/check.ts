@@ -16,7 +16,8 @@ export interface Problem {
   count?: number;
 }
 
-export const PLACEHOLDER = /[àa] compl[ée]ter/giu;
+// Not preceded by a letter: « il va compléter » is prose, not a placeholder.
+export const PLACEHOLDER = /(?<![\p{L}\p{N}])[àa] compl[ée]ter/giu;
 
 /** Counts « à compléter » markers, whatever the case and accents. */
 export function countPlaceholders(text: string): number {
@@ -48,7 +49,8 @@ export function conflictMarkerLines(text: string): number[] {
 /** Files a study must hold, given the stages it went through and its interviews. */
 export function requiredFiles(study: Study): string[] {
   const files = new Set<string>();
-  for (const entry of study.history) for (const file of STAGE_FILES[entry.stage]) files.add(file.output);
+  for (const entry of study.history)
+    for (const file of STAGE_FILES[entry.stage]) files.add(file.output);
   for (const interview of study.interviews) files.add(interview.file);
   return [...files];
 }

@@ -170,7 +170,10 @@ export function planAdvance(
   const create: PlannedFile[] = [];
   const kept: string[] = [];
   for (const stage of steps.stages) {
-    const extra = stage === "abandonnee" ? { date: request.date, reason: request.reason ?? "" } : { date: request.date };
+    const extra =
+      stage === "abandonnee"
+        ? { date: request.date, reason: request.reason ?? "" }
+        : { date: request.date };
     for (const file of renderStage(stage, study, catalog, templates, extra)) {
       if (existing.has(file.path)) kept.push(file.path);
       else create.push(file);
@@ -223,9 +226,17 @@ export function planInterview(
     stage: { id: study.stage, label: STAGE_LABELS[study.stage] },
     date: request.date,
     templateVersion: TEMPLATE_VERSION,
-    interview: { actor: request.actor.trim(), role: request.role?.trim() ?? "", date: request.date },
+    interview: {
+      actor: request.actor.trim(),
+      role: request.role?.trim() ?? "",
+      date: request.date,
+    },
   };
-  const content = renderTemplate(INTERVIEW_TEMPLATE, source(templates, INTERVIEW_TEMPLATE), context);
+  const content = renderTemplate(
+    INTERVIEW_TEMPLATE,
+    source(templates, INTERVIEW_TEMPLATE),
+    context,
+  );
   const entry = {
     actor: request.actor.trim(),
     ...(request.role?.trim() ? { role: request.role.trim() } : {}),
@@ -241,5 +252,8 @@ export function planInterview(
 
 /** Every template a study can need, for the loader. */
 export function allTemplateNames(): string[] {
-  return [...Object.values(STAGE_FILES).flatMap((files) => files.map((f) => f.template)), INTERVIEW_TEMPLATE];
+  return [
+    ...Object.values(STAGE_FILES).flatMap((files) => files.map((f) => f.template)),
+    INTERVIEW_TEMPLATE,
+  ];
 }

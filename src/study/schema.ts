@@ -10,7 +10,7 @@ const isoDate = z
 
 const relativeFile = z
   .string()
-  .regex(/^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._\/-]+$/, "chemin relatif au dossier de l'étude");
+  .regex(/^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._/-]+$/, "chemin relatif au dossier de l'étude");
 
 export const historyEntrySchema = z.strictObject({
   stage: z.enum(STAGES),

@@ -4,7 +4,13 @@
  * rendered from `templates/study/<stage>/<file>.hbs`.
  */
 
-export const STAGES = ["pre-etude", "faisabilite", "prefiguration", "lancee", "abandonnee"] as const;
+export const STAGES = [
+  "pre-etude",
+  "faisabilite",
+  "prefiguration",
+  "lancee",
+  "abandonnee",
+] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** The main line, in order; `abandonnee` can follow any open stage. */
@@ -37,7 +43,9 @@ export const STAGE_FILES: Record<Stage, readonly StageFile[]> = {
       output: "02-note-supplementarite.md",
     },
   ],
-  prefiguration: [{ template: "prefiguration/03-prefiguration.md.hbs", output: "03-prefiguration.md" }],
+  prefiguration: [
+    { template: "prefiguration/03-prefiguration.md.hbs", output: "03-prefiguration.md" },
+  ],
   lancee: [{ template: "lancee/04-lancement.md.hbs", output: "04-lancement.md" }],
   abandonnee: [{ template: "abandonnee/04-abandon.md.hbs", output: "04-abandon.md" }],
 };

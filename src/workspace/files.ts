@@ -7,7 +7,10 @@ import { type ParseResult, parseYamlText } from "./yaml-file.js";
 
 /** Reading workspace files, with French errors that name the file. */
 
-export async function readTextIfExists(root: string, relative: string): Promise<string | undefined> {
+export async function readTextIfExists(
+  root: string,
+  relative: string,
+): Promise<string | undefined> {
   try {
     return await readFile(resolveInside(root, relative), "utf8");
   } catch (error) {

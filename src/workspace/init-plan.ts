@@ -17,7 +17,10 @@ export interface InitPlan {
   kept: string[];
 }
 
-export function planInit(existing: ReadonlySet<string>, sources: Readonly<Record<string, string>>): InitPlan {
+export function planInit(
+  existing: ReadonlySet<string>,
+  sources: Readonly<Record<string, string>>,
+): InitPlan {
   const plan: InitPlan = { create: [], kept: [] };
   for (const file of WORKSPACE_FILES) {
     if (existing.has(file.path)) {

@@ -25,9 +25,12 @@ export async function findWorkspace(input: LocateInput): Promise<string> {
     const dir = path.resolve(input.cwd, explicit);
     if (await isWorkspace(dir)) return dir;
     const origin = input.flag !== undefined ? "--workspace" : "PILE_WORKSPACE";
-    throw new UserError(`Le dossier ${explicit} (donné par ${origin}) n'est pas un espace de travail pile : il n'a pas de dossier studies/.`, {
-      hint: `Créez-en un avec « pile init ${explicit} » ou corrigez le chemin.`,
-    });
+    throw new UserError(
+      `Le dossier ${explicit} (donné par ${origin}) n'est pas un espace de travail pile : il n'a pas de dossier studies/.`,
+      {
+        hint: `Créez-en un avec « pile init ${explicit} » ou corrigez le chemin.`,
+      },
+    );
   }
   let dir = path.resolve(input.cwd);
   for (;;) {
@@ -36,9 +39,12 @@ export async function findWorkspace(input: LocateInput): Promise<string> {
     if (parent === dir) break;
     dir = parent;
   }
-  throw new UserError("Vous n'êtes dans aucun espace de travail pile (aucun dossier studies/ ici ni dans les dossiers parents).", {
-    hint: "Placez-vous dans un espace de travail, passez --workspace DOSSIER, ou créez-en un avec « pile init DOSSIER ».",
-  });
+  throw new UserError(
+    "Vous n'êtes dans aucun espace de travail pile (aucun dossier studies/ ici ni dans les dossiers parents).",
+    {
+      hint: "Placez-vous dans un espace de travail, passez --workspace DOSSIER, ou créez-en un avec « pile init DOSSIER ».",
+    },
+  );
 }
 
 /** Path shown to users: relative to the workspace, with forward slashes. */

@@ -16,7 +16,11 @@ export interface LoadedTemplates {
   overridden: string[];
 }
 
-export async function loadTemplates(root: string, names: readonly string[], area = "study"): Promise<LoadedTemplates> {
+export async function loadTemplates(
+  root: string,
+  names: readonly string[],
+  area = "study",
+): Promise<LoadedTemplates> {
   const sources: Record<string, string> = {};
   const overridden: string[] = [];
   for (const name of names) {
@@ -25,17 +29,22 @@ export async function loadTemplates(root: string, names: readonly string[], area
     if (local !== undefined) {
       sources[name] = local;
       // The repository is itself a workspace: its templates/ are the built-ins.
-      const builtin = await readFile(`${BUILTIN_TEMPLATES}${area}/${name}`, "utf8").catch(() => undefined);
+      const builtin = await readFile(`${BUILTIN_TEMPLATES}${area}/${name}`, "utf8").catch(
+        () => undefined,
+      );
       if (builtin !== local) overridden.push(relative);
       continue;
     }
     try {
       sources[name] = await readFile(`${BUILTIN_TEMPLATES}${area}/${name}`, "utf8");
     } catch {
-      throw new UserError(`Le modèle intégré ${relative} est introuvable : l'installation de pile est incomplète.`, {
-        hint: "Réinstallez pile (npm ci).",
-        exitCode: 1,
-      });
+      throw new UserError(
+        `Le modèle intégré ${relative} est introuvable : l'installation de pile est incomplète.`,
+        {
+          hint: "Réinstallez pile (npm ci).",
+          exitCode: 1,
+        },
+      );
     }
   }
   return { sources, overridden };

@@ -1,4 +1,15 @@
-import { type Document, isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from "yaml";
+import {
+  type Document,
+  isAlias,
+  isCollection,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  LineCounter,
+  parseDocument,
+  visit,
+} from "yaml";
 import type { z } from "zod";
 import { type SourceLocation, UserError } from "../errors.js";
 
@@ -44,6 +55,40 @@ function describeLocation(location: SourceLocation): string {
   return `${location.file}:${location.line}:${location.column}`;
 }
 
+/**
+ * An unclosed quote or bracket is detected at the end of the file; the person
+ * must look where it opens. Returns the start of the innermost quoted scalar or
+ * flow collection still open at `offset`, with what it is.
+ */
+function openedAt(document: Document, offset: number): { start: number; what: string } | undefined {
+  let found: { start: number; what: string } | undefined;
+  visit(document, (_key, node) => {
+    if (!isNode(node) || !node.range) return;
+    const [start, end] = node.range;
+    if (start >= offset || end < offset) return;
+    let what: string | undefined;
+    if (isScalar(node) && (node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE")) {
+      what = "guillemet ouvert ici et jamais fermé";
+    } else if (isCollection(node) && node.flow) {
+      what = `${isMap(node) ? "accolade" : "crochet"} ouvert ici et jamais fermé`;
+    }
+    if (what && (!found || start > found.start)) found = { start, what };
+  });
+  return found;
+}
+
+/** The first alias whose anchor does not exist (`*nom` without `&nom` before it). */
+function unresolvedAlias(document: Document): { start: number; name: string } | undefined {
+  let found: { start: number; name: string } | undefined;
+  visit(document, {
+    Alias(_key, node) {
+      if (found || node.resolve(document) !== undefined) return;
+      found = { start: node.range?.[0] ?? 0, name: node.source };
+    },
+  });
+  return found;
+}
+
 /** Finds the source offset of the deepest existing node on `path`. */
 function offsetOf(document: Document, path: readonly PropertyKey[], keyOf?: string): number {
   let node: unknown = document.contents;
@@ -78,13 +123,16 @@ function offsetOf(document: Document, path: readonly PropertyKey[], keyOf?: stri
 function fieldName(path: readonly PropertyKey[]): string {
   if (path.length === 0) return "le document";
   const text = path
-    .map((step, i) => (typeof step === "number" ? `[${step}]` : i === 0 ? String(step) : `.${String(step)}`))
+    .map((step, i) =>
+      typeof step === "number" ? `[${step}]` : i === 0 ? String(step) : `.${String(step)}`,
+    )
     .join("");
   return `« ${text} »`;
 }
 
 function shown(value: unknown): string {
-  if (typeof value === "string") return `« ${value.length > 60 ? `${value.slice(0, 57)}…` : value} »`;
+  if (typeof value === "string")
+    return `« ${value.length > 60 ? `${value.slice(0, 57)}…` : value} »`;
   if (value === null) return "une valeur vide";
   if (Array.isArray(value)) return "une liste";
   if (typeof value === "object") return "un objet";
@@ -97,6 +145,11 @@ const TYPES_FR: Record<string, string> = {
   boolean: "vrai ou faux (true / false)",
   array: "une liste",
   object: "un objet (des clés et des valeurs)",
+  record: "un objet (des clés et des valeurs)",
+  map: "un objet (des clés et des valeurs)",
+  int: "un nombre entier",
+  bigint: "un nombre entier",
+  nan: "un nombre",
   date: "une date",
 };
 
@@ -107,6 +160,8 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_type": {
       const expected = TYPES_FR[issue.expected] ?? issue.expected;
+      if (issue.path.length === 0)
+        return `le document doit être ${expected}, et non ${shown(input)}`;
       if (input === undefined) return `le champ ${where} est obligatoire (${expected})`;
       return `le champ ${where} doit être ${expected}, et non ${shown(input)}`;
     }
@@ -144,30 +199,48 @@ export function parseYamlText<S extends z.ZodType>(
   if (text.length > MAX_YAML_BYTES) {
     return {
       ok: false,
-      error: new UserError(`${file} est trop volumineux (plus de 1 Mo) pour un fichier YAML de pile.`, {
-        hint: "Vérifiez qu'il s'agit du bon fichier.",
-        location: { file },
-      }),
+      error: new UserError(
+        `${file} est trop volumineux (plus de 1 Mo) pour un fichier YAML de pile.`,
+        {
+          hint: "Vérifiez qu'il s'agit du bon fichier.",
+          location: { file },
+        },
+      ),
     };
   }
   if (text.includes("\u0000")) {
     return {
       ok: false,
-      error: new UserError(`${file} n'est pas un fichier texte (il contient des octets binaires).`, {
-        hint: "Restaurez-le depuis git (git checkout -- FICHIER) ou recréez-le.",
-        location: { file },
-      }),
+      error: new UserError(
+        `${file} n'est pas un fichier texte (il contient des octets binaires).`,
+        {
+          hint: "Restaurez-le depuis git (git checkout -- FICHIER) ou recréez-le.",
+          location: { file },
+        },
+      ),
     };
   }
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const syntax = document.errors[0];
   if (syntax) {
-    const location = locate(lineCounter, file, syntax.pos[0]);
-    const what = YAML_ERRORS_FR[syntax.code] ?? "syntaxe YAML invalide";
+    const opening = openedAt(document, syntax.pos[0]);
+    const location = locate(lineCounter, file, opening?.start ?? syntax.pos[0]);
+    const what = opening?.what ?? YAML_ERRORS_FR[syntax.code] ?? "syntaxe YAML invalide";
     return {
       ok: false,
       error: new UserError(`${describeLocation(location)} : ${what}.`, { hint: HINT, location }),
+    };
+  }
+  const alias = unresolvedAlias(document);
+  if (alias) {
+    const location = locate(lineCounter, file, alias.start);
+    return {
+      ok: false,
+      error: new UserError(
+        `${describeLocation(location)} : alias inconnu « *${alias.name} » (aucune ancre « &${alias.name} » avant lui).`,
+        { hint: HINT, location },
+      ),
     };
   }
   let data: unknown;
@@ -177,7 +250,10 @@ export function parseYamlText<S extends z.ZodType>(
     const location = { file, line: 1, column: 1 };
     return {
       ok: false,
-      error: new UserError(`${file} : trop d'alias YAML (fichier piégé ?).`, { hint: HINT, location }),
+      error: new UserError(`${file} : trop d'alias YAML (fichier piégé ?).`, {
+        hint: HINT,
+        location,
+      }),
     };
   }
   const result = schema.safeParse(data ?? {}, { reportInput: true });
@@ -187,7 +263,8 @@ export function parseYamlText<S extends z.ZodType>(
     const keyOf = issue.code === "unrecognized_keys" ? issue.keys[0] : undefined;
     const location = locate(lineCounter, file, offsetOf(document, issue.path, keyOf));
     const more = result.error.issues.length - 1;
-    const suffix = more > 0 ? ` (et ${more} autre${more > 1 ? "s" : ""} problème${more > 1 ? "s" : ""})` : "";
+    const suffix =
+      more > 0 ? ` (et ${more} autre${more > 1 ? "s" : ""} problème${more > 1 ? "s" : ""})` : "";
     return {
       ok: false,
       error: new UserError(`${describeLocation(location)} : ${describeIssue(issue)}${suffix}.`, {

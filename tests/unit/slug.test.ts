@@ -34,15 +34,12 @@ describe("slugify: French titles", () => {
     expect(slugify(title)).toBe(slug);
   });
 
-  it.each([
-    [""],
-    ["   "],
-    ["🚲🔧"],
-    ["« … » — !?"],
-    ["’'«»\u00a0"],
-  ])("%j has no letter or digit and gives an empty slug", (title) => {
-    expect(slugify(title)).toBe("");
-  });
+  it.each([[""], ["   "], ["🚲🔧"], ["« … » — !?"], ["’'«»\u00a0"]])(
+    "%j has no letter or digit and gives an empty slug",
+    (title) => {
+      expect(slugify(title)).toBe("");
+    },
+  );
 });
 
 describe("slugify: length cap", () => {
@@ -156,8 +153,14 @@ describe("slugify: properties", () => {
 
 describe("studySlug", () => {
   it.each([
-    [{ title: "Recyclerie textile", date: "2026-11-28", territory: "18e" }, "2026-11-recyclerie-textile-18e"],
-    [{ title: "Épicerie & cantine", date: "2027-01-05", territory: "13e" }, "2027-01-epicerie-et-cantine-13e"],
+    [
+      { title: "Recyclerie textile", date: "2026-11-28", territory: "18e" },
+      "2026-11-recyclerie-textile-18e",
+    ],
+    [
+      { title: "Épicerie & cantine", date: "2027-01-05", territory: "13e" },
+      "2027-01-epicerie-et-cantine-13e",
+    ],
     [{ title: "Vélos", date: "2026-12-31", territory: "Paris 20e" }, "2026-12-velos-paris-20e"],
   ])("%j → %j", (input, id) => {
     expect(studySlug(input)).toBe(id);

@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// `npm start`: a guided tour of pile on the bundled example dossiers, in a
+// temporary workspace, with no network. Every step is a real run of the CLI.
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const bin = path.join(root, "bin", "pile.js");
+const base = process.env.PILE_DEMO_DIR ?? mkdtempSync(path.join(tmpdir(), "pile-demo-"));
+const workspace = path.join(base, "espace-demo");
+const env = { ...process.env, PILE_WORKSPACE: workspace };
+delete env.CI;
+
+const bold = (text) =>
+  process.stdout.isTTY && !process.env.NO_COLOR ? `\u001b[1m${text}\u001b[22m` : text;
+
+function step(explanation, args, expected = 0) {
+  console.log(
+    `\n${bold(`▶ ${explanation}`)}\n$ pile ${args.map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(" ")}`,
+  );
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd: base, env, stdio: "inherit" });
+  if (result.status !== expected) {
+    console.error(
+      `\nLa démonstration s'arrête : « pile ${args.join(" ")} » a rendu le code ${result.status} (attendu : ${expected}).`,
+    );
+    process.exit(1);
+  }
+}
+
+console.log(bold("Démonstration de pile, sur les dossiers d'exemple (sans réseau)."));
+console.log(`Espace de travail temporaire : ${workspace}`);
+
+step("Créer un espace de travail", ["init", workspace]);
+cpSync(path.join(root, "studies"), path.join(workspace, "studies"), {
+  recursive: true,
+  force: false,
+  errorOnExist: false,
+});
+console.log("\n(les trois dossiers d'exemple du dépôt y sont copiés)");
+step("Lister les études en cours", ["study", "list"]);
+step("Créer une nouvelle étude sans question, tout par options", [
+  "study",
+  "new",
+  "--title",
+  "Conciergerie de quartier",
+  "--territory",
+  "13e",
+  "--sector",
+  "services-proximite",
+  "--owner",
+  "Nadia Haddad",
+  "--origin",
+  "Demande de commerçants de l'avenue d'Italie",
+  "--date",
+  "2026-11-23",
+]);
+step(
+  "Une étude qui existe déjà n'est jamais écrasée (code 2)",
+  [
+    "study",
+    "new",
+    "--title",
+    "Conciergerie de quartier",
+    "--territory",
+    "13e",
+    "--sector",
+    "services-proximite",
+    "--owner",
+    "Nadia Haddad",
+    "--date",
+    "2026-11-23",
+  ],
+  2,
+);
+step("Noter un entretien avec un commerçant du quartier", [
+  "study",
+  "interview",
+  "2026-11-conciergerie-de-quartier-13e",
+  "--actor",
+  "Pressing de la place",
+  "--role",
+  "gérant",
+  "--date",
+  "2026-11-25",
+]);
+step("Passer à l'étude de faisabilité (simulation d'abord)", [
+  "study",
+  "advance",
+  "2026-11-conciergerie-de-quartier-13e",
+  "--date",
+  "2026-11-27",
+  "--dry-run",
+]);
+step("Puis pour de bon", [
+  "study",
+  "advance",
+  "2026-11-conciergerie-de-quartier-13e",
+  "--date",
+  "2026-11-27",
+]);
+step("La fiche de l'étude", ["study", "show", "2026-11-conciergerie-de-quartier-13e"]);
+step("Vérifier tous les dossiers avant une relecture", ["study", "check"]);
+
+console.log(
+  `\n${bold("Fin de la démonstration.")} L'espace reste disponible pour explorer :\n  cd ${workspace}\n  node ${bin} study list`,
+);
