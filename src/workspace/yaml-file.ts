@@ -1,6 +1,5 @@
 import {
   type Document,
-  isAlias,
   isCollection,
   isMap,
   isNode,
