@@ -41,7 +41,7 @@ const MONTHS_FR = [
 /** `2026-11-01` → `1er novembre 2026`. */
 export function frenchDate(text: string): string {
   const match = ISO_DATE.exec(text);
-  if (!match) return text;
+  if (!match || !isValidDate(text)) return text;
   const day = Number(match[3]);
   const month = MONTHS_FR[Number(match[2]) - 1] ?? match[2];
   return `${day === 1 ? "1er" : day} ${month} ${match[1]}`;

@@ -1,4 +1,4 @@
-import { Document, isSeq, parseDocument } from "yaml";
+import { Document, isMap, isSeq, parseDocument } from "yaml";
 import type { HistoryEntry, InterviewEntry, Study } from "./schema.js";
 
 /**
@@ -67,6 +67,8 @@ export function updateStudyYaml(text: string, change: StudyChange): string {
   if (change.stage !== undefined) document.set("stage", change.stage);
   if (change.history) appendTo(document, "history", change.history);
   if (change.interviews) appendTo(document, "interviews", change.interviews);
+  const files = document.get("files", true);
+  if (isMap(files) && files.items.length === 0) files.flow = false;
   for (const [file, print] of Object.entries(change.files ?? {})) {
     document.setIn(["files", file], print);
   }

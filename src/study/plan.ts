@@ -167,6 +167,9 @@ export function planAdvance(
 ): AdvancePlan | { error: string } {
   const steps = stepsTo(study.stage, request.target);
   if (!steps.ok) return { error: steps.reason };
+  if (request.target === "abandonnee" && !request.reason?.trim()) {
+    return { error: "un abandon garde toujours sa raison" };
+  }
   const create: PlannedFile[] = [];
   const kept: string[] = [];
   for (const stage of steps.stages) {

@@ -20,8 +20,13 @@ const EUROS_FR = new Intl.NumberFormat("fr-FR", {
 function createEnvironment(): typeof Handlebars {
   const env = Handlebars.create();
   env.registerHelper("dateFr", (value: unknown) => frenchDate(String(value)));
-  env.registerHelper("nombre", (value: unknown) => NUMBER_FR.format(Number(value)));
-  env.registerHelper("euros", (value: unknown) => EUROS_FR.format(Number(value)));
+  // A value that is not a number is shown as written rather than as « NaN ».
+  const numeric = (format: Intl.NumberFormat) => (value: unknown) =>
+    Number.isFinite(Number(value)) && value !== "" && value !== null
+      ? format.format(Number(value))
+      : String(value ?? "");
+  env.registerHelper("nombre", numeric(NUMBER_FR));
+  env.registerHelper("euros", numeric(EUROS_FR));
   env.registerHelper("join", (list: unknown, separator: unknown) =>
     Array.isArray(list) ? list.join(typeof separator === "string" ? separator : ", ") : "",
   );

@@ -69,7 +69,9 @@ function openedAt(document: Document, offset: number): { start: number; what: st
     if (isScalar(node) && (node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE")) {
       what = "guillemet ouvert ici et jamais fermé";
     } else if (isCollection(node) && node.flow) {
-      what = `${isMap(node) ? "accolade" : "crochet"} ouvert ici et jamais fermé`;
+      what = isMap(node)
+        ? "accolade ouverte ici et jamais fermée"
+        : "crochet ouvert ici et jamais fermé";
     }
     if (what && (!found || start > found.start)) found = { start, what };
   });

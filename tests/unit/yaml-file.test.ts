@@ -105,6 +105,40 @@ describe("parseYamlText: YAML syntax errors point at file:line:column", () => {
   });
 });
 
+describe("parseYamlText: unclosed quotes and brackets in study.yaml", () => {
+  it.each([
+    [
+      "double quote, with later quotes in the file",
+      STUDY_YAML.replace("title: Recyclerie textile", 'title: "Recyclerie textile'),
+      "2:8",
+      "guillemet ouvert ici et jamais fermé",
+    ],
+    [
+      "single quote",
+      STUDY_YAML.replace("title: Recyclerie textile", "title: 'Recyclerie textile"),
+      "2:8",
+      "guillemet ouvert ici et jamais fermé",
+    ],
+    [
+      "flow list",
+      STUDY_YAML.replace("interviews: []", "interviews: [a, b"),
+      "12:13",
+      "crochet ouvert ici et jamais fermé",
+    ],
+    // « accolade » is feminine: « ouverte », « fermée ».
+    [
+      "flow map",
+      STUDY_YAML.replace("origin: Atelier du CLE", "origin: {a: 1"),
+      "5:9",
+      "accolade ouverte ici et jamais fermée",
+    ],
+  ])("unclosed %s → where it opens", (_name, text, where, words) => {
+    const error = failure(text, studySchema, "study.yaml");
+    expect(position(error, "study.yaml")).toBe(where);
+    expect(error.message).toContain(words);
+  });
+});
+
 describe("parseYamlText: schema errors point at the right node, in French", () => {
   it.each([
     [
