@@ -1,5 +1,8 @@
 import Handlebars from "handlebars";
 import { frenchDate } from "./dates.js";
+import { TemplateError } from "./template-error.js";
+
+export { TemplateError };
 
 /**
  * One isolated Handlebars environment for Markdown: strict (an unknown
@@ -34,16 +37,6 @@ function createEnvironment(): typeof Handlebars {
 }
 
 const environment = createEnvironment();
-
-export class TemplateError extends Error {
-  constructor(
-    readonly template: string,
-    readonly reason: string,
-  ) {
-    super(`${template} : ${reason}`);
-    this.name = "TemplateError";
-  }
-}
 
 /** Renders a template source; the output always uses LF and ends with one newline. */
 export function renderTemplate(name: string, source: string, context: TemplateContext): string {

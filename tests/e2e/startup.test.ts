@@ -1,0 +1,66 @@
+import { spawnSync } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { tempDir, tempWorkspace } from "../helpers/harness.js";
+
+/** Which modules a run loads: `pile --help` must stay light, commands load only what they use. */
+
+const BIN = fileURLToPath(new URL("../../bin/pile.js", import.meta.url));
+const RECORDER = fileURLToPath(new URL("./fixtures/record-loads.mjs", import.meta.url));
+
+async function loadedModules(args: string[], cwd: string): Promise<string[]> {
+  const log = path.join(await tempDir(), "loads.txt");
+  const result = spawnSync(process.execPath, ["--import", RECORDER, BIN, ...args], {
+    cwd,
+    env: { ...process.env, PILE_LOAD_LOG: log, CI: "1" },
+    encoding: "utf8",
+  });
+  expect(result.error).toBeUndefined();
+  const text = await readFile(log, "utf8");
+  return text
+    .split("\n")
+    .filter((url) => url.startsWith("file:"))
+    .map((url) => {
+      const file = fileURLToPath(url);
+      const modules = file.lastIndexOf("node_modules/");
+      return modules >= 0
+        ? `npm:${file
+            .slice(modules + 13)
+            .split("/")
+            .slice(0, file.includes("/@") ? 2 : 1)
+            .join("/")}`
+        : path.relative(path.dirname(path.dirname(BIN)), file);
+    });
+}
+
+describe("start-up", () => {
+  it.each([["--help"], ["--version"], ["study", "--help"]])(
+    "pile %s loads no command, feature or heavy module",
+    async (...args) => {
+      const loaded = await loadedModules(args, await tempDir());
+      expect(loaded).toContain("dist/main.js");
+      expect(
+        loaded.filter(
+          (m) =>
+            m.startsWith("dist/commands/") ||
+            m.startsWith("dist/study/") ||
+            m.startsWith("dist/workspace/"),
+        ),
+      ).toEqual([]);
+      for (const heavy of ["npm:@inquirer", "npm:handlebars", "npm:zod", "npm:yaml"]) {
+        expect(loaded.some((m) => m.startsWith(heavy))).toBe(false);
+      }
+    },
+  );
+
+  it("pile study list loads its own command module only, and no prompt library", async () => {
+    const loaded = await loadedModules(["study", "list"], await tempWorkspace());
+    const commands = loaded.filter((m) => m.startsWith("dist/commands/")).sort();
+    expect(commands).toEqual(["dist/commands/study-access.js", "dist/commands/study-list.js"]);
+    expect(
+      loaded.some((m) => m.startsWith("npm:@inquirer") || m.startsWith("npm:handlebars")),
+    ).toBe(false);
+  });
+});
