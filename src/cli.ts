@@ -308,6 +308,47 @@ export function buildCli(version: string, hooks: CliHooks): Command {
     );
 
   study
+    .command("score")
+    .description("noter l'étude critère par critère, selon la grille criteria.yaml")
+    .argument("<id>", "identifiant de l'étude")
+    .option(
+      "--set <critère=note>",
+      "note d'un critère : un nombre, « ? » si inconnue, ou bas:probable:haut (répétable)",
+      collect,
+      [],
+    )
+    .option("--note <critère=texte>", "justification en une ligne (répétable)", collect, [])
+    .option("--dry-run", "afficher les notes, sans rien écrire")
+    .option("--json", "sortie JSON pour les scripts")
+    .addHelpText(
+      "after",
+      examples([
+        "pile study score 2026-11-recyclerie-textile-18e",
+        'pile study score 2026-11-recyclerie-textile-18e --set supplementarite=4 --set investissement=2:3:4 --set faisabilite=? --note supplementarite="Aucune friperie dans le quartier"',
+      ]) +
+        "\nDans un terminal, sans --set, pile présente chaque critère avec ses niveaux et demande la note.\n",
+    )
+    .action(
+      async (
+        id: string,
+        options: { set: string[]; note: string[]; dryRun?: boolean; json?: boolean },
+        command: Command,
+      ) => {
+        const { runStudyScore } = await import("./commands/study-score.js");
+        const json = options.json === true;
+        hooks.setExitCode(
+          await runStudyScore(context(command, { json }), {
+            id,
+            set: options.set,
+            note: options.note,
+            dryRun: options.dryRun === true,
+            json,
+          }),
+        );
+      },
+    );
+
+  study
     .command("list")
     .description("lister les études de l'espace de travail")
     .option("--stage <étape>", "seulement les études à cette étape")
@@ -358,5 +399,71 @@ export function buildCli(version: string, hooks: CliHooks): Command {
       hooks.setExitCode(await runStudyCheck(context(command, { json }), { ids, json }));
     });
 
+  program
+    .command("score")
+    .description("classer les pistes d'activité notées, et dire si le classement est solide")
+    .argument(
+      "[id...]",
+      "études à classer (par défaut : toutes les études notées, sauf abandonnées)",
+    )
+    .option("--territory <territoire>", "seulement les études de ce territoire")
+    .option("--stage <étape>", "seulement les études à cette étape")
+    .option(
+      "--ideas <fichier>",
+      "classer les pistes d'un fichier YAML (ideas:) plutôt que les études",
+    )
+    .option(
+      "--grid <fichier>",
+      "utiliser cette grille plutôt que criteria.yaml (avec --ideas, marche hors d'un espace de travail)",
+    )
+    .option("--method <méthode>", "weighted-sum (par défaut) ou topsis")
+    .option(
+      "--simulations <n>",
+      "nombre de tirages de la simulation (par défaut : 10 000 ; 0 pour aucune)",
+    )
+    .option(
+      "--seed <n>",
+      "graine de la simulation (fixe par défaut, pour un résultat reproductible)",
+    )
+    .option("--format <format>", "table (par défaut), md (rapport Markdown) ou csv")
+    .option("--json", "sortie JSON pour les scripts (nombres non arrondis)")
+    .addHelpText(
+      "after",
+      examples([
+        "pile score",
+        "pile score --territory 18e --format md",
+        "pile score --ideas examples/idees.yaml --method topsis",
+        "pile score --ideas examples/idees.yaml --grid criteria.yaml --json",
+      ]),
+    )
+    .action(
+      async (
+        ids: string[],
+        options: Record<string, string | boolean | undefined>,
+        command: Command,
+      ) => {
+        const { runScore } = await import("./commands/score.js");
+        const json = options.json === true;
+        hooks.setExitCode(
+          await runScore(context(command, { json }), {
+            ids,
+            territory: options.territory as string | undefined,
+            stage: options.stage as string | undefined,
+            ideas: options.ideas as string | undefined,
+            grid: options.grid as string | undefined,
+            method: options.method as string | undefined,
+            simulations: options.simulations as string | undefined,
+            seed: options.seed as string | undefined,
+            format: options.format as string | undefined,
+            json,
+          }),
+        );
+      },
+    );
+
   return program;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }

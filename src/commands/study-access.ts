@@ -91,7 +91,7 @@ export async function studyFolders(root: string): Promise<string[]> {
 }
 
 export type StudyListing =
-  | { id: string; dir: string; ok: true; study: Study }
+  | { id: string; dir: string; ok: true; study: Study; yamlText: string }
   | { id: string; dir: string; ok: false; error: UserError };
 
 /** Every study of the workspace; an invalid study.yaml is returned as an error, not thrown. */
@@ -104,7 +104,7 @@ export async function readAllStudies(root: string): Promise<StudyListing[]> {
     const result = parseYamlText(text, `${dir}/study.yaml`, studySchema);
     listings.push(
       result.ok
-        ? { id, dir, ok: true, study: result.value }
+        ? { id, dir, ok: true, study: result.value, yamlText: text }
         : { id, dir, ok: false, error: result.error },
     );
   }

@@ -1,8 +1,10 @@
+import type { Grid } from "../scoring/grid.js";
 import { checkStudy, type Problem } from "../study/check.js";
 import { studySchema } from "../study/schema.js";
 import { readTextIfExists, readTextTree } from "../workspace/files.js";
 import { parseYamlText } from "../workspace/yaml-file.js";
 import type { CommandContext, CommandResult } from "./context.js";
+import { optionalGrid, studyScores } from "./score-input.js";
 import { assertStudyExists, studyFolders, workspaceRoot } from "./study-access.js";
 
 export interface StudyCheckInput {
@@ -18,7 +20,23 @@ interface Report {
   placeholders: number;
 }
 
-async function checkOne(root: string, id: string): Promise<Report> {
+/** Scores checked against the grid: unknown criteria, values out of scale (errors, with their line). */
+function scoreProblems(grid: Grid | undefined, yamlText: string, file: string): Problem[] {
+  if (!grid) return [];
+  const checked = studyScores(grid, yamlText, file);
+  if (checked.ok) return [];
+  const line = checked.error.location?.line;
+  return [
+    {
+      level: "error",
+      file: "study.yaml",
+      ...(line === undefined ? {} : { line }),
+      message: checked.detail ?? checked.error.message,
+    },
+  ];
+}
+
+async function checkOne(root: string, id: string, grid: Grid | undefined): Promise<Report> {
   const dir = `studies/${id}`;
   const files = await readTextTree(`${root}/${dir}`);
   const yamlText = files.get("study.yaml") ?? (await readTextIfExists(root, `${dir}/study.yaml`));
@@ -39,7 +57,12 @@ async function checkOne(root: string, id: string): Promise<Report> {
               message: parsed.error.message,
             },
           ]),
-      ...checkStudy({ folder: id, study: parsed.ok ? parsed.value : undefined, files }),
+      ...checkStudy({
+        folder: id,
+        study: parsed.ok ? parsed.value : undefined,
+        files,
+        extra: parsed.ok ? scoreProblems(grid, yamlText, `${dir}/study.yaml`) : [],
+      }),
     ];
   }
   const errors = problems.filter((p) => p.level === "error");
@@ -68,8 +91,10 @@ export async function runStudyCheck(
     // Unknown ids are bad input (exit 2), reported before anything is checked.
     for (const id of ids) await assertStudyExists(root, id);
   }
+  // A broken grid is bad input (exit 2), reported before any dossier.
+  const grid = await optionalGrid(context, root);
   const reports: Report[] = [];
-  for (const id of ids) reports.push(await checkOne(root, id));
+  for (const id of ids) reports.push(await checkOne(root, id, grid));
   const errorCount = reports.reduce((sum, r) => sum + r.errors.length, 0);
   const placeholders = reports.reduce((sum, r) => sum + r.placeholders, 0);
 

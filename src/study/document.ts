@@ -1,4 +1,4 @@
-import { Document, isMap, isSeq, parseDocument } from "yaml";
+import { Document, isMap, isScalar, isSeq, Pair, parseDocument, Scalar, YAMLMap } from "yaml";
 import type { HistoryEntry, InterviewEntry, Study } from "./schema.js";
 
 /**
@@ -28,6 +28,8 @@ const KEY_ORDER: readonly (keyof Study)[] = [
   "stage",
   "history",
   "interviews",
+  "scores",
+  "justifications",
   "templateVersion",
   "files",
 ];
@@ -48,6 +50,10 @@ export interface StudyChange {
   history?: HistoryEntry[];
   interviews?: InterviewEntry[];
   files?: Record<string, string>;
+  /** Set or replace these scores (null: unknown). */
+  scores?: Record<string, unknown>;
+  /** Set these justifications; an empty text removes one. */
+  justifications?: Record<string, string>;
 }
 
 function appendTo(document: Document, key: string, items: readonly object[]): void {
@@ -61,6 +67,41 @@ function appendTo(document: Document, key: string, items: readonly object[]): vo
   }
 }
 
+/**
+ * Makes sure a top-level map `key` exists, inserted before `templateVersion`
+ * (where a new study.yaml has it) rather than at the end of the file.
+ */
+function ensureMap(document: Document, key: string): YAMLMap {
+  const existing = document.get(key, true);
+  if (isMap(existing)) {
+    if (existing.items.length === 0) existing.flow = false;
+    return existing;
+  }
+  const map = new YAMLMap();
+  const root = document.contents;
+  if (isMap(root)) {
+    const before = root.items.findIndex(
+      (pair) => isScalar(pair.key) && pair.key.value === "templateVersion",
+    );
+    const pair = new Pair(new Scalar(key), map);
+    if (before >= 0) root.items.splice(before, 0, pair);
+    else root.items.push(pair);
+  } else {
+    document.set(key, map);
+  }
+  return map;
+}
+
+/** A score as YAML: objects ({low, likely, high}, {raters}) on one line. */
+function scoreNode(document: Document, value: unknown) {
+  const node = document.createNode(value);
+  if (isMap(node)) {
+    node.flow = true;
+    for (const pair of node.items) if (isMap(pair.value)) pair.value.flow = true;
+  }
+  return node;
+}
+
 /** Applies a change to the text of a valid study.yaml, keeping its comments. */
 export function updateStudyYaml(text: string, change: StudyChange): string {
   const document = parseDocument(text);
@@ -71,6 +112,19 @@ export function updateStudyYaml(text: string, change: StudyChange): string {
   if (isMap(files) && files.items.length === 0) files.flow = false;
   for (const [file, print] of Object.entries(change.files ?? {})) {
     document.setIn(["files", file], print);
+  }
+  if (change.scores && Object.keys(change.scores).length > 0) {
+    const scores = ensureMap(document, "scores");
+    for (const [criterion, value] of Object.entries(change.scores))
+      scores.set(criterion, scoreNode(document, value));
+  }
+  if (change.justifications) {
+    const entries = Object.entries(change.justifications);
+    if (entries.some(([, text]) => text !== "")) ensureMap(document, "justifications");
+    for (const [criterion, text] of entries) {
+      if (text === "") document.deleteIn(["justifications", criterion]);
+      else document.setIn(["justifications", criterion], text);
+    }
   }
   return document.toString(TO_STRING);
 }

@@ -38,6 +38,10 @@ export const studySchema = z
     stage: z.enum(STAGES),
     history: z.array(historyEntrySchema).min(1),
     interviews: z.array(interviewEntrySchema).default([]),
+    // Scores are checked against the grid by the scoring feature (see
+    // commands/score-input.ts); here they only need to be a map.
+    scores: z.record(z.string(), z.unknown()).optional(),
+    justifications: z.record(z.string(), z.string()).optional(),
     templateVersion: z.string().min(1),
     files: z.record(relativeFile, z.string().regex(/^sha256:[0-9a-f]{64}$/, "empreinte sha256:…")),
   })

@@ -20,7 +20,11 @@ import { type SourceLocation, UserError } from "../errors.js";
 
 export type ParseResult<T> =
   | { ok: true; value: T; document: Document; lineCounter: LineCounter }
-  | { ok: false; error: UserError };
+  | {
+      ok: false;
+      error: UserError /** The schema problem alone, without its location. */;
+      detail?: string;
+    };
 
 /** A YAML file larger than this is refused rather than parsed (a dossier is a few KB). */
 export const MAX_YAML_BYTES = 1_000_000;
@@ -272,6 +276,7 @@ export function parseYamlText<S extends z.ZodType>(
         hint: HINT,
         location,
       }),
+      detail: `${describeIssue(issue)}${suffix}`,
     };
   }
   return { ok: true, value: result.data, document, lineCounter };
