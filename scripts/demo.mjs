@@ -102,7 +102,47 @@ step("Puis pour de bon", [
   "2026-11-27",
 ]);
 step("La fiche de l'étude", ["study", "show", "2026-11-conciergerie-de-quartier-13e"]);
-step("Vérifier tous les dossiers avant une relecture", ["study", "check"]);
+step(
+  "Noter la nouvelle étude (un « ? » pour une note encore inconnue, bas:probable:haut si incertaine)",
+  [
+    "study",
+    "score",
+    "2026-11-conciergerie-de-quartier-13e",
+    "--set",
+    "supplementarite=3",
+    "--set",
+    "utilite_territoriale=3",
+    "--set",
+    "potentiel_emplois=2",
+    "--set",
+    "accessibilite=5",
+    "--set",
+    "adequation_personnes=4",
+    "--set",
+    "viabilite_economique=3:4:4",
+    "--set",
+    "investissement=1",
+    "--set",
+    "impact_environnemental=1",
+    "--set",
+    "faisabilite=?",
+    "--note",
+    "supplementarite=Le pressing voisin propose de nous confier la collecte, pas le nettoyage",
+  ],
+);
+step("Vérifier tous les dossiers avant une relecture (notes comprises)", ["study", "check"]);
+step("Classer les études notées, avec la solidité du classement", [
+  "score",
+  "--simulations",
+  "2000",
+]);
+step("Classer des pistes qui ne sont pas encore des études (fichier d'exemple), méthode TOPSIS", [
+  "score",
+  "--ideas",
+  path.join(root, "examples", "idees.yaml"),
+  "--method",
+  "topsis",
+]);
 
 console.log(
   `\n${bold("Fin de la démonstration.")} L'espace reste disponible pour explorer :\n  cd ${workspace}\n  node ${bin} study list`,

@@ -132,6 +132,14 @@ export async function runScore(context: CommandContext, input: ScoreInput): Prom
     ...(root ? { root } : {}),
     ...(input.grid ? { file: input.grid } : {}),
   });
+  if (method === "topsis" && grid.criteria.some((c) => c.scale.min < 0)) {
+    throw new UserError(
+      "TOPSIS suppose des notes positives ou nulles : la grille a une échelle qui descend sous 0.",
+      {
+        hint: "Utilisez la somme pondérée (par défaut) ou une échelle qui commence à 0.",
+      },
+    );
+  }
   const candidates =
     input.ideas !== undefined
       ? await loadIdeas(context, grid, input.ideas)

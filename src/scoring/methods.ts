@@ -98,7 +98,9 @@ export function ranks(
     .sort((a, b) => {
       const diff = (scores[b] as number) - (scores[a] as number);
       if (Math.abs(diff) > TIE) return diff;
-      return (tieKey[a] as string).localeCompare(tieKey[b] as string);
+      // Plain code-unit order: the same on every machine, whatever its locale.
+      const [x, y] = [tieKey[a] as string, tieKey[b] as string];
+      return x < y ? -1 : x > y ? 1 : 0;
     });
   const rank = new Array<number>(scores.length);
   for (const [position, index] of order.entries()) {

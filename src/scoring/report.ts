@@ -186,7 +186,7 @@ function csvCell(value: string | number | boolean): string {
   const text = String(value);
   // Leading = + - @ would be run as formulas by spreadsheets.
   const safe = /^[=+\-@]/.test(text) && typeof value === "string" ? `'${text}` : text;
-  return /[",\n;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return /[",\r\n;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /** RFC 4180 CSV, comma-separated, dot decimals, unrounded: for spreadsheets and scripts. */

@@ -158,10 +158,19 @@ const TYPES_FR: Record<string, string> = {
   date: "une date",
 };
 
+/** zod's own (English) messages; any other message was written in French by a schema. */
+const ZOD_DEFAULT = /^(Invalid|Too (small|big)|Expected|Unrecognized)/;
+
 /** One French sentence for one zod issue. */
 export function describeIssue(issue: z.core.$ZodIssue): string {
   const where = fieldName(issue.path);
   const input = (issue as { input?: unknown }).input;
+  if (
+    (issue.code === "too_small" || issue.code === "too_big") &&
+    !ZOD_DEFAULT.test(issue.message)
+  ) {
+    return issue.path.length === 0 ? issue.message : `${where} : ${issue.message}`;
+  }
   switch (issue.code) {
     case "invalid_type": {
       const expected = TYPES_FR[issue.expected] ?? issue.expected;

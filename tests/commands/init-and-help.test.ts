@@ -1,9 +1,9 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { cp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { DEFAULT_TERRITORIES, workspaceConfigSchema } from "../../src/study/catalog.js";
-import { runPile, snapshot, tempDir } from "../helpers/harness.js";
+import { runPile, shellWords, snapshot, tempDir } from "../helpers/harness.js";
 
 describe("pile init", () => {
   it("makes a workspace: studies/, pile.yaml, feeds.yaml, criteria.yaml, templates/, .gitattributes", async () => {
@@ -28,7 +28,8 @@ describe("pile init", () => {
       parse(await readFile(path.join(ws, "pile.yaml"), "utf8")),
     );
     expect(config.territories).toEqual(DEFAULT_TERRITORIES);
-    expect(parse(await readFile(path.join(ws, "criteria.yaml"), "utf8"))).toEqual({ criteria: [] });
+    const grid = parse(await readFile(path.join(ws, "criteria.yaml"), "utf8"));
+    expect(grid.criteria.map((c: { id: string }) => c.id)).toContain("supplementarite");
     expect(parse(await readFile(path.join(ws, "feeds.yaml"), "utf8"))).toEqual({
       settings: {},
       topics: [],
@@ -123,9 +124,7 @@ describe("the examples of --help", () => {
       const help = (await runPile([...command, "--help"], { cwd: await tempDir() })).stdout;
       for (const match of help.matchAll(/^ {2}\$ pile (.+)$/gm)) lines.push(match[1] as string);
     }
-    return lines.map((line) =>
-      [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => (m[1] ?? m[2]) as string),
-    );
+    return lines.map(shellWords);
   }
 
   it("each example succeeds in a workspace holding the studies it names (interactive ones need a terminal)", async () => {
@@ -134,6 +133,9 @@ describe("the examples of --help", () => {
     for (const args of examples) {
       const dir = await tempDir();
       await runPile(["init", "."], { cwd: dir });
+      await cp(new URL("../../examples", import.meta.url), path.join(dir, "examples"), {
+        recursive: true,
+      });
       const creates = args[0] === "study" && args[1] === "new";
       for (const [title, territory, sector] of creates
         ? []
@@ -158,7 +160,10 @@ describe("the examples of --help", () => {
         );
       }
       const result = await runPile(args, { cwd: dir });
-      const interactiveOnly = args.join(" ") === "study new";
+      // Without --set or flags, these two need a terminal: without one they must exit 2.
+      const interactiveOnly = ["study new", "study score 2026-11-recyclerie-textile-18e"].includes(
+        args.join(" "),
+      );
       expect({ args, code: result.code, stderr: result.stderr }).toEqual({
         args,
         code: interactiveOnly ? 2 : 0,

@@ -1,7 +1,7 @@
-import { readFile } from "node:fs/promises";
+import { cp, readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runPile, tempDir } from "../helpers/harness.js";
+import { runPile, shellWords, tempDir } from "../helpers/harness.js";
 
 /**
  * The `pile …` lines of the README's ```sh blocks run in order, as a reader
@@ -13,9 +13,7 @@ async function readmeExamples(): Promise<string[][]> {
   for (const block of readme.matchAll(/```sh\n([\s\S]*?)```/g)) {
     for (const line of (block[1] as string).split("\n")) {
       if (!line.startsWith("pile ")) continue;
-      commands.push(
-        [...line.slice(5).matchAll(/"([^"]*)"|(\S+)/g)].map((m) => (m[1] ?? m[2]) as string),
-      );
+      commands.push(shellWords(line.slice(5)));
     }
   }
   return commands;
@@ -29,14 +27,20 @@ describe("the README", () => {
     );
     expect([...used].sort()).toEqual([
       "init",
+      "score",
       "study advance",
       "study check",
       "study interview",
       "study list",
       "study new",
+      "study score",
       "study show",
     ]);
-    let cwd = await tempDir();
+    let cwd = path.join(await tempDir(), "depot");
+    // The README's paths to ../examples/ are those of a workspace made inside the repository.
+    await cp(new URL("../../examples", import.meta.url), path.join(cwd, "examples"), {
+      recursive: true,
+    });
     for (const args of examples) {
       const result = await runPile(args, { cwd });
       expect({ args, code: result.code, stderr: result.stderr }).toEqual({

@@ -128,3 +128,8 @@ export const NEW_STUDY_FLAGS = [
   "2026-11-28",
 ];
 export const STUDY_ID = "2026-11-recyclerie-textile-18e";
+
+/** Splits a documented command line as a shell would (double quotes only). */
+export function shellWords(line: string): string[] {
+  return [...line.matchAll(/(?:[^\s"]+|"[^"]*")+/g)].map((m) => m[0].replace(/"/g, ""));
+}
