@@ -461,6 +461,80 @@ export function buildCli(version: string, hooks: CliHooks): Command {
       },
     );
 
+  const veille = program
+    .command("veille")
+    .description("veille économique et réglementaire : collecter les flux, lister les entrées");
+  veille.addHelpText(
+    "after",
+    examples(["pile veille pull", "pile veille list --since 2026-11-01 --tag rep-textiles"]),
+  );
+
+  veille
+    .command("pull")
+    .description(
+      "interroger les sources de feeds.yaml et ranger les nouvelles entrées dans veille/",
+    )
+    .option("--source <id>", "seulement cette source (répétable)", collect, [])
+    .option("--dry-run", "tout interroger, sans rien écrire")
+    .option("--json", "sortie JSON pour les scripts")
+    .addHelpText(
+      "after",
+      examples([
+        "pile veille pull",
+        "pile veille pull --source service-public-particuliers --json",
+      ]) +
+        "\nCode de sortie : 0 si toutes les sources ont répondu, 1 si certaines sont en erreur (ce que les\nautres ont apporté est enregistré), 2 si feeds.yaml est invalide.\n",
+    )
+    .action(
+      async (options: { source: string[]; dryRun?: boolean; json?: boolean }, command: Command) => {
+        const { runVeillePull } = await import("./commands/veille-pull.js");
+        const json = options.json === true;
+        hooks.setExitCode(
+          await runVeillePull(context(command, { json }), {
+            sources: options.source,
+            json,
+            dryRun: options.dryRun === true,
+          }),
+        );
+      },
+    );
+
+  veille
+    .command("list")
+    .description("lister les entrées de la veille, les plus récentes d'abord")
+    .option("--since <AAAA-MM-JJ>", "à partir de ce jour (heure de Paris)")
+    .option("--until <AAAA-MM-JJ>", "jusqu'à ce jour inclus")
+    .option("--tag <thème>", "seulement les entrées de ce thème ou de cette étiquette")
+    .option("--source <id>", "seulement les entrées de cette source")
+    .option(
+      "--search <texte>",
+      "texte à chercher dans le titre et le résumé (sans tenir compte des accents)",
+    )
+    .option("--limit <n>", "au plus n entrées")
+    .option("--json", "sortie JSON pour les scripts")
+    .addHelpText(
+      "after",
+      examples([
+        "pile veille list --limit 20",
+        'pile veille list --since 2026-11-01 --search "fonds réemploi" --json',
+      ]),
+    )
+    .action(async (options: Record<string, string | boolean | undefined>, command: Command) => {
+      const { runVeilleList } = await import("./commands/veille-list.js");
+      const json = options.json === true;
+      hooks.setExitCode(
+        await runVeilleList(context(command, { json }), {
+          since: options.since as string | undefined,
+          until: options.until as string | undefined,
+          tag: options.tag as string | undefined,
+          source: options.source as string | undefined,
+          search: options.search as string | undefined,
+          limit: options.limit as string | undefined,
+          json,
+        }),
+      );
+    });
+
   return program;
 }
 

@@ -12,16 +12,7 @@ export function isValidDate(text: string): boolean {
   );
 }
 
-/** Today's date in Europe/Paris, whatever the machine's time zone. */
-export function parisDate(now: Date): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone: "Europe/Paris",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(now);
-}
+export { parisDate } from "../paris-time.js";
 
 const MONTHS_FR = [
   "janvier",

@@ -1,0 +1,242 @@
+import { UserError } from "../errors.js";
+import { parisDate } from "../paris-time.js";
+import { formatTable } from "../ui/table.js";
+import { decodeBytes } from "../veille/decode.js";
+import { resolveSettings, type Source } from "../veille/feeds.js";
+import { fetchSource, mapConcurrent } from "../veille/fetch.js";
+import { acquireLock } from "../veille/lock.js";
+import { buildIndex, mergeIntoIndex, monthItems } from "../veille/merge.js";
+import { type Item, normaliseItems } from "../veille/normalise.js";
+import { FeedError, parseFeed } from "../veille/parse.js";
+import {
+  monthFile,
+  monthText,
+  readAllMonths,
+  readState,
+  type SourcesState,
+  STATE_FILE,
+  StoreError,
+  stateText,
+} from "../veille/store.js";
+import { compileTopics } from "../veille/tag.js";
+import { applyWrites, type PlannedWrite } from "../workspace/write-plan.js";
+import type { CommandContext, CommandResult } from "./context.js";
+import { workspaceRoot } from "./study-access.js";
+import { loadFeeds, packageInfo } from "./veille-input.js";
+
+export interface VeillePullInput {
+  sources: string[];
+  json: boolean;
+  dryRun: boolean;
+}
+
+type Outcome =
+  | {
+      source: Source;
+      status: "ok";
+      items: Item[];
+      url: string;
+      validators: { etag?: string; lastModified?: string };
+    }
+  | { source: Source; status: "not-modified" }
+  | { source: Source; status: "error"; reason: string };
+
+const STATUS_FR = { ok: "nouveau", "not-modified": "inchangé", error: "erreur" } as const;
+
+export function storeFailure(error: unknown): never {
+  if (error instanceof StoreError) {
+    throw new UserError(
+      `Le magasin de la veille est abîmé : ${error.file}, ligne ${error.line}, n'est pas une ligne JSON valide.`,
+      {
+        hint: "Restaurez ce fichier depuis git (git checkout -- FICHIER), puis relancez.",
+      },
+    );
+  }
+  throw error;
+}
+
+export async function runVeillePull(
+  context: CommandContext,
+  input: VeillePullInput,
+): Promise<CommandResult> {
+  const root = await workspaceRoot(context);
+  const feeds = await loadFeeds(root);
+  const { version, homepage } = packageInfo();
+  const settings = resolveSettings(feeds, version, homepage);
+  const known = new Map(feeds.sources.map((source) => [source.id, source]));
+  for (const id of input.sources) {
+    if (!known.has(id)) {
+      throw new UserError(
+        `Source inconnue : « ${id} ». Sources de feeds.yaml : ${[...known.keys()].join(", ") || "aucune"}.`,
+      );
+    }
+  }
+  const wanted =
+    input.sources.length > 0
+      ? input.sources.map((id) => known.get(id) as Source)
+      : feeds.sources.filter((s) => s.enabled !== false);
+  const html = wanted.filter((s) => s.kind === "html");
+  if (html.length > 0) {
+    context.output.info(
+      `Pages sans flux pas encore prises en charge, laissées de côté : ${html.map((s) => s.id).join(", ")}.`,
+    );
+  }
+  const sources = wanted.filter((s) => s.kind !== "html");
+  if (sources.length === 0) {
+    context.output.info("Aucune source à interroger (feeds.yaml n'en active aucune).");
+  }
+
+  const lock = input.dryRun ? undefined : await acquireLock(root);
+  if (lock && !lock.ok) {
+    throw new UserError(
+      `Une autre collecte de la veille est en cours${lock.pid ? ` (processus ${lock.pid})` : ""} : rien n'a été fait.`,
+      { hint: "Attendez qu'elle se termine, puis relancez « pile veille pull ».", exitCode: 1 },
+    );
+  }
+  try {
+    const now = context.now();
+    let state: SourcesState;
+    let months: Map<string, Item[]>;
+    try {
+      state = await readState(root);
+      months = await readAllMonths(root);
+    } catch (error) {
+      storeFailure(error);
+    }
+    const tagger = compileTopics(feeds.topics);
+    let done = 0;
+    const outcomes = await mapConcurrent(
+      sources,
+      settings.concurrency,
+      async (source): Promise<Outcome> => {
+        const previous = state[source.id];
+        const validators =
+          previous?.url === source.url
+            ? {
+                ...(previous.etag ? { etag: previous.etag } : {}),
+                ...(previous.lastModified ? { lastModified: previous.lastModified } : {}),
+              }
+            : {};
+        const fetched = await fetchSource(source.url, validators, {
+          timeoutMs: settings.timeoutSeconds * 1000,
+          maxBytes: settings.maxBytes,
+          userAgent: settings.userAgent,
+          // Backoff before the single retry: a quarter of the timeout, at most one second.
+          retryDelayMs: Math.min(1000, settings.timeoutSeconds * 250),
+          root,
+        });
+        let outcome: Outcome;
+        if (fetched.status === "ok") {
+          try {
+            const { text } = decodeBytes(fetched.bytes, fetched.contentType);
+            const feed = await parseFeed(text);
+            const items = normaliseItems({
+              feed,
+              source,
+              url: fetched.url.startsWith("file:") ? "" : fetched.url,
+              now,
+              tagger,
+            });
+            outcome = {
+              source,
+              status: "ok",
+              items,
+              url: fetched.url,
+              validators: fetched.validators,
+            };
+          } catch (error) {
+            if (!(error instanceof FeedError)) throw error;
+            outcome = { source, status: "error", reason: error.reason };
+          }
+        } else if (fetched.status === "not-modified") {
+          outcome = { source, status: "not-modified" };
+        } else {
+          outcome = { source, status: "error", reason: fetched.reason };
+        }
+        done++;
+        const detail =
+          outcome.status === "error"
+            ? `erreur : ${outcome.reason}`
+            : outcome.status === "ok"
+              ? `${outcome.items.length} entrée(s) lue(s)`
+              : "inchangé (304)";
+        context.output.info(`[${done}/${sources.length}] ${source.id} : ${detail}`);
+        return outcome;
+      },
+    );
+
+    const index = buildIndex(months);
+    const merged = mergeIntoIndex(
+      index,
+      outcomes.flatMap((o) =>
+        o.status === "ok" ? [{ sourceId: o.source.id, items: o.items }] : [],
+      ),
+      (item) => parisDate(new Date(item.published)).slice(0, 7),
+    );
+
+    const stamp = now.toISOString();
+    for (const outcome of outcomes) {
+      const id = outcome.source.id;
+      const previous = state[id] ?? { consecutiveFailures: 0 };
+      if (outcome.status === "error") {
+        state[id] = {
+          ...previous,
+          lastError: stamp,
+          lastErrorReason: outcome.reason,
+          consecutiveFailures: previous.consecutiveFailures + 1,
+        };
+        continue;
+      }
+      const next = { ...previous, lastSuccess: stamp, consecutiveFailures: 0 };
+      if (outcome.status === "ok") {
+        next.url = outcome.source.url;
+        delete next.etag;
+        delete next.lastModified;
+        if (outcome.validators.etag) next.etag = outcome.validators.etag;
+        if (outcome.validators.lastModified) next.lastModified = outcome.validators.lastModified;
+        if ((merged.newBySource.get(id) ?? 0) > 0) next.lastNewItem = stamp;
+      }
+      state[id] = next;
+    }
+
+    const writes: PlannedWrite[] = [...merged.changedMonths].sort().map((month) => ({
+      path: monthFile(month),
+      content: monthText(monthItems(index, month)),
+      mode: months.has(month) ? ("replace" as const) : ("create" as const),
+    }));
+    writes.push({ path: STATE_FILE, content: stateText(state), mode: "replace" });
+    // Month files first, the state last: a pull killed in between re-fetches
+    // (the validators were not saved) and finds its items already stored.
+    if (!input.dryRun) await applyWrites(root, writes);
+
+    const report = outcomes.map((o) => ({
+      id: o.source.id,
+      status: o.status,
+      new: o.status === "ok" ? (merged.newBySource.get(o.source.id) ?? 0) : 0,
+      ...(o.status === "error" ? { error: o.reason } : {}),
+    }));
+    const failed = report.filter((r) => r.status === "error").length;
+    if (input.json) {
+      context.output.jsonDocument({
+        sources: report,
+        new: merged.added.length,
+        ...(input.dryRun ? { dryRun: true } : {}),
+      });
+    } else {
+      if (report.length > 0) {
+        context.output.data(
+          formatTable(
+            ["Source", "État", "Nouveaux", "Détail"],
+            report.map((r) => [r.id, STATUS_FR[r.status], String(r.new), r.error ?? ""]),
+          ),
+        );
+      }
+      context.output.info(
+        `${input.dryRun ? "Simulation (rien n'a été écrit) : " : ""}${merged.added.length} nouvel(le)s entrée(s) dans la veille${failed > 0 ? ` ; ${failed} source(s) en erreur` : ""}.`,
+      );
+    }
+    return failed > 0 ? 1 : 0;
+  } finally {
+    if (lock?.ok) await lock.release();
+  }
+}

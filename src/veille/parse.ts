@@ -1,0 +1,259 @@
+import Parser from "rss-parser";
+
+/**
+ * Feed documents to raw items. RSS 0.9x, 1.0 (RDF), 2.0 and Atom go through
+ * rss-parser's parseString (kept behind this module so that it can be
+ * swapped); JSON Feed 1.x is read here. Liberal like a good reader: undefined
+ * HTML entities and bare ampersands are repaired and the parse retried, an
+ * <rss> without version is read as RSS 2.0. Nothing a document asks for is
+ * ever fetched or expanded: the XML parser (sax, through xml2js) does not read
+ * DTDs, so external entities and entity-expansion bombs stay plain text.
+ */
+
+export interface RawItem {
+  guid?: string;
+  link?: string;
+  title?: string;
+  /** HTML or text: description, summary or content. */
+  summary?: string;
+  /** Date candidates, best first: pubDate, dc:date, published, updated. */
+  dates: string[];
+  /** xml:base of the entry, when the document gives one. */
+  base?: string;
+}
+
+export interface RawFeed {
+  format: "rss" | "atom" | "json";
+  title?: string;
+  link?: string;
+  /** xml:base of the document. */
+  base?: string;
+  items: RawItem[];
+}
+
+/** Why a document could not be read, in French, for the pull summary. */
+export class FeedError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = "FeedError";
+  }
+}
+
+type Entry = Record<string, unknown> & { $?: Record<string, string> };
+interface AtomInternals {
+  parseItemAtom(this: unknown, entry: Entry): Record<string, unknown>;
+  buildAtomFeed(this: unknown, xml: { feed: Entry }): Record<string, unknown>;
+}
+const base = Parser.prototype as unknown as AtomInternals;
+
+/**
+ * rss-parser converts Atom dates with `new Date(...).toISOString()`, which
+ * throws on a date it cannot read and loses the whole feed; the raw values are
+ * taken aside before it sees them, and xml:base is kept.
+ */
+class LenientParser extends Parser<Record<string, unknown>, Record<string, unknown>> {
+  parseItemAtom(entry: Entry): Record<string, unknown> {
+    const { published, updated, ...rest } = entry;
+    const item = base.parseItemAtom.call(this, rest as Entry);
+    return {
+      ...item,
+      rawPublished: firstText(published),
+      rawUpdated: firstText(updated),
+      xmlBase: entry.$?.["xml:base"],
+    };
+  }
+  buildAtomFeed(xml: { feed: Entry }): Record<string, unknown> {
+    return { ...base.buildAtomFeed.call(this, xml), xmlBase: xml.feed.$?.["xml:base"] };
+  }
+}
+
+function firstText(value: unknown): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  if (typeof first === "string") return first;
+  if (first && typeof first === "object" && "_" in first && typeof first._ === "string")
+    return first._;
+  return undefined;
+}
+
+const parser = new LenientParser({
+  defaultRSS: 2,
+  customFields: {
+    item: [
+      ["dc:date", "dcDate"],
+      ["description", "description"],
+    ],
+  },
+});
+
+const XML_ENTITIES = new Set(["amp", "lt", "gt", "quot", "apos"]);
+
+const NAMED_FR: Record<string, string> = {
+  nbsp: "\u00a0",
+  eacute: "é",
+  egrave: "è",
+  ecirc: "ê",
+  euml: "ë",
+  agrave: "à",
+  acirc: "â",
+  ccedil: "ç",
+  icirc: "î",
+  iuml: "ï",
+  ocirc: "ô",
+  ugrave: "ù",
+  ucirc: "û",
+  oelig: "œ",
+  Eacute: "É",
+  Egrave: "È",
+  Agrave: "À",
+  Ccedil: "Ç",
+  laquo: "«",
+  raquo: "»",
+  rsquo: "’",
+  lsquo: "‘",
+  ldquo: "“",
+  rdquo: "”",
+  hellip: "…",
+  ndash: "–",
+  mdash: "—",
+  euro: "€",
+  deg: "°",
+  middot: "·",
+  bull: "•",
+  copy: "©",
+  reg: "®",
+};
+
+/**
+ * Makes a nearly-XML document well formed: a bare `&` becomes `&amp;`, and an
+ * HTML entity unknown to XML becomes its character (or stays as text).
+ */
+export function repairXml(text: string): string {
+  return text
+    .replace(/&(?!(?:[A-Za-z][A-Za-z0-9]*|#\d+|#x[0-9A-Fa-f]+);)/g, "&amp;")
+    .replace(/&([A-Za-z][A-Za-z0-9]*);/g, (match, name: string) => {
+      if (XML_ENTITIES.has(name)) return match;
+      const char = NAMED_FR[name];
+      return char === undefined ? `&amp;${name};` : `&#${char.codePointAt(0)};`;
+    });
+}
+
+function looksLikeHtml(text: string): boolean {
+  return /^\s*(<!doctype\s+html|<html[\s>])/i.test(text);
+}
+
+function toRaw(feed: Record<string, unknown>, format: RawFeed["format"]): RawFeed {
+  const items = Array.isArray(feed.items) ? (feed.items as Record<string, unknown>[]) : [];
+  const text = (value: unknown) =>
+    typeof value === "string" && value.trim() !== "" ? value : undefined;
+  return {
+    format,
+    ...(text(feed.title) ? { title: text(feed.title) } : {}),
+    ...(text(feed.link) ? { link: text(feed.link) } : {}),
+    ...(text(feed.xmlBase) ? { base: text(feed.xmlBase) } : {}),
+    items: items.map((item) => {
+      const guid = text(item.guid) ?? text(item.id);
+      const summary = text(item.content) ?? text(item.summary) ?? text(item.description);
+      const dates = [
+        item.pubDate,
+        item.dcDate,
+        item.date,
+        item.rawPublished,
+        item.rawUpdated,
+      ].flatMap((d) => (text(d) ? [text(d) as string] : []));
+      return {
+        ...(guid ? { guid } : {}),
+        ...(text(item.link) ? { link: text(item.link) } : {}),
+        ...(text(item.title) ? { title: text(item.title) } : {}),
+        ...(summary ? { summary } : {}),
+        dates,
+        ...(text(item.xmlBase) ? { base: text(item.xmlBase) } : {}),
+      };
+    }),
+  };
+}
+
+function parseJsonFeed(text: string): RawFeed {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new FeedError("JSON invalide");
+  }
+  const feed = data as Record<string, unknown>;
+  if (
+    !feed ||
+    typeof feed !== "object" ||
+    typeof feed.version !== "string" ||
+    !feed.version.includes("jsonfeed.org/version/1")
+  ) {
+    throw new FeedError("pas un flux RSS/Atom/JSON Feed");
+  }
+  const items = Array.isArray(feed.items) ? (feed.items as Record<string, unknown>[]) : [];
+  const text_ = (value: unknown) =>
+    typeof value === "string" && value.trim() !== "" ? value : undefined;
+  return {
+    format: "json",
+    ...(text_(feed.title) ? { title: text_(feed.title) } : {}),
+    ...(text_(feed.home_page_url) ? { link: text_(feed.home_page_url) } : {}),
+    items: items.map((item) => {
+      const id = item.id === undefined || item.id === null ? undefined : String(item.id);
+      const link = text_(item.url) ?? text_(item.external_url);
+      const summary = text_(item.summary) ?? text_(item.content_html) ?? text_(item.content_text);
+      return {
+        ...(id ? { guid: id } : {}),
+        ...(link ? { link } : {}),
+        ...(text_(item.title) ? { title: text_(item.title) } : {}),
+        ...(summary ? { summary } : {}),
+        dates: [item.date_published, item.date_modified].flatMap((d) =>
+          text_(d) ? [text_(d) as string] : [],
+        ),
+      };
+    }),
+  };
+}
+
+async function parseXml(text: string): Promise<Record<string, unknown>> {
+  return (await parser.parseString(text)) as unknown as Record<string, unknown>;
+}
+
+/** The name of the document's root element, skipping the prolog, comments and DOCTYPE. */
+export function rootElement(xml: string): string | undefined {
+  const withoutProlog = xml.replace(
+    /<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>/gi,
+    "",
+  );
+  return /<([A-Za-z_][\w:.-]*)/.exec(withoutProlog)?.[1];
+}
+
+const FEED_ROOTS: Record<string, RawFeed["format"]> = {
+  rss: "rss",
+  "rdf:RDF": "rss",
+  RDF: "rss",
+  feed: "atom",
+};
+
+export async function parseFeed(text: string): Promise<RawFeed> {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith("{")) return parseJsonFeed(trimmed);
+  if (looksLikeHtml(trimmed)) throw new FeedError("pas un flux RSS/Atom (page HTML)");
+  const root = rootElement(trimmed);
+  if (!trimmed.startsWith("<") || root === undefined) throw new FeedError("pas un flux RSS/Atom");
+  const format = FEED_ROOTS[root];
+  if (!format)
+    throw new FeedError(
+      root.toLowerCase() === "html" ? "pas un flux RSS/Atom (page HTML)" : "pas un flux RSS/Atom",
+    );
+  try {
+    return toRaw(await parseXml(trimmed), format);
+  } catch {
+    const repaired = repairXml(trimmed);
+    if (repaired !== trimmed) {
+      try {
+        return toRaw(await parseXml(repaired), format);
+      } catch {
+        // reported below
+      }
+    }
+    throw new FeedError("XML invalide");
+  }
+}
