@@ -2,7 +2,7 @@
 // `npm start`: a guided tour of pile on the bundled example dossiers, in a
 // temporary workspace, with no network. Every step is a real run of the CLI.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -143,6 +143,43 @@ step("Classer des pistes qui ne sont pas encore des études (fichier d'exemple),
   "--method",
   "topsis",
 ]);
+
+// The watch, offline: the workspace keeps the real topics of feeds.yaml, but
+// its sources are replaced by the saved sample feeds of the repository.
+cpSync(path.join(root, "examples", "veille"), path.join(workspace, "exemples", "veille"), {
+  recursive: true,
+});
+const { parseDocument } = await import("yaml");
+const feeds = parseDocument(readFileSync(path.join(workspace, "feeds.yaml"), "utf8"));
+feeds.set("sources", [
+  {
+    id: "service-public-demo",
+    title: "Service-Public (démonstration)",
+    url: "file:exemples/veille/service-public.xml",
+    tags: ["officiel"],
+  },
+  {
+    id: "filieres-demo",
+    title: "Actualités des filières (démonstration)",
+    url: "file:exemples/veille/eco-organismes.atom",
+  },
+  {
+    id: "localtis-demo",
+    title: "Localtis (démonstration, windows-1252)",
+    url: "file:exemples/veille/localtis-windows-1252.xml",
+  },
+]);
+writeFileSync(path.join(workspace, "feeds.yaml"), feeds.toString());
+console.log(
+  "\n(feeds.yaml de l'espace de démonstration : les thèmes réels, et trois flux d'exemple enregistrés dans le dépôt)",
+);
+step("Collecter la veille (flux locaux, sans réseau)", ["veille", "pull"]);
+step("Une deuxième collecte n'apporte rien de nouveau", ["veille", "pull"]);
+step(
+  "Les dernières entrées et leurs thèmes (la « REP » de l'éducation prioritaire n'est pas prise pour une filière)",
+  ["veille", "list", "--limit", "8"],
+);
+step("Seulement la filière textile", ["veille", "list", "--tag", "rep-textiles"]);
 
 console.log(
   `\n${bold("Fin de la démonstration.")} L'espace reste disponible pour explorer :\n  cd ${workspace}\n  node ${bin} study list`,

@@ -120,7 +120,7 @@ export async function runVeilleList(
     if (item.link) context.output.data(`            ${item.link}`);
   }
   context.output.info(
-    `${items.length} entrée(s)${items.some((i) => !i.dated) ? " ; * : sans date dans le flux, date de première collecte" : ""}.`,
+    `${items.length} entrée${items.length > 1 ? "s" : ""}${items.some((i) => !i.dated) ? " ; * : sans date dans le flux, date de première collecte" : ""}.`,
   );
   return 0;
 }

@@ -41,7 +41,14 @@ type Outcome =
   | { source: Source; status: "not-modified" }
   | { source: Source; status: "error"; reason: string };
 
-const STATUS_FR = { ok: "nouveau", "not-modified": "inchangé", error: "erreur" } as const;
+/** The summary's French status: a source that answered but brought nothing new is « inchangé ». */
+function statusFr(status: "ok" | "not-modified" | "error", fresh: number): string {
+  return status === "error" ? "erreur" : status === "ok" && fresh > 0 ? "nouveau" : "inchangé";
+}
+
+function count(n: number, singular: string, plural: string): string {
+  return `${n} ${n > 1 ? plural : singular}`;
+}
 
 export function storeFailure(error: unknown): never {
   if (error instanceof StoreError) {
@@ -133,7 +140,7 @@ export async function runVeillePull(
             const items = normaliseItems({
               feed,
               source,
-              url: fetched.url.startsWith("file:") ? "" : fetched.url,
+              url: fetched.url,
               now,
               tagger,
             });
@@ -158,7 +165,7 @@ export async function runVeillePull(
           outcome.status === "error"
             ? `erreur : ${outcome.reason}`
             : outcome.status === "ok"
-              ? `${outcome.items.length} entrée(s) lue(s)`
+              ? `${count(outcome.items.length, "entrée lue", "entrées lues")}`
               : "inchangé (304)";
         context.output.info(`[${done}/${sources.length}] ${source.id} : ${detail}`);
         return outcome;
@@ -227,12 +234,12 @@ export async function runVeillePull(
         context.output.data(
           formatTable(
             ["Source", "État", "Nouveaux", "Détail"],
-            report.map((r) => [r.id, STATUS_FR[r.status], String(r.new), r.error ?? ""]),
+            report.map((r) => [r.id, statusFr(r.status, r.new), String(r.new), r.error ?? ""]),
           ),
         );
       }
       context.output.info(
-        `${input.dryRun ? "Simulation (rien n'a été écrit) : " : ""}${merged.added.length} nouvel(le)s entrée(s) dans la veille${failed > 0 ? ` ; ${failed} source(s) en erreur` : ""}.`,
+        `${input.dryRun ? "Simulation (rien n'a été écrit) : " : ""}${merged.added.length === 0 ? "aucune nouvelle entrée" : count(merged.added.length, "nouvelle entrée", "nouvelles entrées")} dans la veille${failed > 0 ? ` ; ${count(failed, "source en erreur", "sources en erreur")}` : ""}.`,
       );
     }
     return failed > 0 ? 1 : 0;

@@ -63,8 +63,11 @@ export interface NormaliseInput {
 
 export function normaliseItems(input: NormaliseInput): Item[] {
   const { feed, source, now } = input;
+  // Relative links resolve against xml:base, else the document's own URL, else
+  // (a saved file has no URL) the site address the feed declares.
+  const httpUrl = /^https?:/i.test(input.url) ? input.url : undefined;
   const documentBase =
-    absoluteUrl(feed.base, input.url) ?? (input.url.startsWith("http") ? input.url : undefined);
+    absoluteUrl(feed.base, httpUrl) ?? httpUrl ?? absoluteUrl(feed.link, undefined);
   const items: Item[] = [];
   for (const raw of feed.items) {
     const base = absoluteUrl(raw.base, documentBase) ?? documentBase;
