@@ -2,7 +2,7 @@
 // `npm run bench`: speed and memory figures, written to bench/RESULTS.md.
 // Each figure is the median of several runs, with min and max; comparisons
 // are ratios measured in the same run. No network.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -23,7 +23,8 @@ function median(values) {
 function measure(label, command, args, options = {}) {
   const times = [];
   const memory = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < (options.runs ?? RUNS); i++) {
+    options.before?.();
     const rssFile = path.join(work, `rss-${Math.random().toString(36).slice(2)}.txt`);
     const start = process.hrtime.bigint();
     const result = spawnSync(command, args, {
@@ -151,6 +152,50 @@ figures.scoreNoSim = measure(
   pile(["score", "--ideas", "idees.yaml", "--grid", "grille.yaml", "--simulations", "0", "--json"]),
 );
 
+// The watch: 100 sources of 50 items, 200 ms of latency on every answer.
+const server = spawn(process.execPath, [path.join(root, "bench", "feed-server.mjs")], {
+  env: { ...process.env, FEEDS: "100", ITEMS: "50", LATENCY: "200" },
+  stdio: ["ignore", "pipe", "inherit"],
+});
+const port = await new Promise((resolve) =>
+  server.stdout.once("data", (chunk) => resolve(Number(String(chunk).trim()))),
+);
+const watch = path.join(work, "veille-ws");
+mkdirSync(watch);
+spawnSync(process.execPath, [path.join(root, "bin", "pile.js"), "init", watch]);
+// The real topics of the repository's feeds.yaml (tagging is part of the work), 100 local sources.
+const { parse, stringify } = await import("yaml");
+const topics = parse(readFileSync(path.join(root, "feeds.yaml"), "utf8")).topics;
+const sources = Array.from({ length: 100 }, (_, n) => ({
+  id: `s${n}`,
+  title: `Source ${n}`,
+  url: `http://127.0.0.1:${port}/feed/${n}`,
+}));
+const feedsYaml = (concurrency) =>
+  stringify({ settings: { concurrency, timeoutSeconds: 20 }, topics, sources });
+writeFileSync(path.join(watch, "feeds.yaml"), feedsYaml(8));
+const freshStore = () => rmSync(path.join(watch, "veille"), { recursive: true, force: true });
+figures.pullCold = measure(
+  "pile veille pull, 100 sources × 50 entrées, 200 ms de latence, premier passage",
+  process.execPath,
+  pile(["veille", "pull", "--json"]),
+  { cwd: watch, before: freshStore },
+);
+figures.pullWarm = measure(
+  "pile veille pull, même travail, deuxième passage (304)",
+  process.execPath,
+  pile(["veille", "pull", "--json"]),
+  { cwd: watch },
+);
+writeFileSync(path.join(watch, "feeds.yaml"), feedsYaml(1));
+figures.pullSerial = measure(
+  "pile veille pull, une source à la fois (référence)",
+  process.execPath,
+  pile(["veille", "pull", "--json"]),
+  { cwd: watch, before: freshStore, runs: 1 },
+);
+server.kill();
+
 rmSync(work, { recursive: true, force: true });
 
 const fmt = (ms) => `${Math.round(ms)} ms`;
@@ -172,6 +217,7 @@ ${Object.values(figures).map(row).join("\n")}
 
 - \`pile --help\` / \`node -e 0\` : ${(figures.help.median / figures.node.median).toFixed(2)} (cible : au plus 2,5)
 - \`pile study new --dry-run\` / \`node -e 0\` : ${(figures.newDry.median / figures.node.median).toFixed(2)} (cible : au plus 2,5)
+- \`pile veille pull\`, 100 sources × 50 entrées à 200 ms de latence, 8 en parallèle : plancher théorique 13 tours × 0,2 s = 2,6 s ; premier passage ${fmt(figures.pullCold.median)}, soit ${(figures.pullCold.median / 2600).toFixed(2)} × le plancher (${((figures.pullCold.median - figures.node.median) / 2600).toFixed(2)} × hors démarrage de Node ; cible : au plus 1,25) ; deuxième passage (304) ${fmt(figures.pullWarm.median)}, soit ${((figures.pullWarm.median - figures.node.median) / 2600).toFixed(2)} × hors démarrage (cible : au plus 1,15) ; une source à la fois : ${fmt(figures.pullSerial.median)}
 - Notation de 1 000 pistes × 12 critères avec 10 000 tirages, de bout en bout : ${fmt(figures.score.median)} (cible : moins de 2 s) ; dont lecture du YAML et classement sans simulation : ${fmt(figures.scoreNoSim.median)}
 `;
 const out = path.join(root, "bench", "RESULTS.md");

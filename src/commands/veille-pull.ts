@@ -1,13 +1,11 @@
 import { UserError } from "../errors.js";
 import { parisDate } from "../paris-time.js";
 import { formatTable } from "../ui/table.js";
-import { decodeBytes } from "../veille/decode.js";
 import { resolveSettings, type Source } from "../veille/feeds.js";
 import { fetchSource, mapConcurrent } from "../veille/fetch.js";
 import { acquireLock } from "../veille/lock.js";
 import { buildIndex, mergeIntoIndex, monthItems } from "../veille/merge.js";
-import { type Item, normaliseItems } from "../veille/normalise.js";
-import { FeedError, parseFeed } from "../veille/parse.js";
+import type { Item } from "../veille/normalise.js";
 import {
   monthFile,
   monthText,
@@ -18,7 +16,6 @@ import {
   StoreError,
   stateText,
 } from "../veille/store.js";
-import { compileTopics } from "../veille/tag.js";
 import { applyWrites, type PlannedWrite } from "../workspace/write-plan.js";
 import type { CommandContext, CommandResult } from "./context.js";
 import { workspaceRoot } from "./study-access.js";
@@ -103,14 +100,19 @@ export async function runVeillePull(
   try {
     const now = context.now();
     let state: SourcesState;
-    let months: Map<string, Item[]>;
     try {
       state = await readState(root);
-      months = await readAllMonths(root);
     } catch (error) {
       storeFailure(error);
     }
-    const tagger = compileTopics(feeds.topics);
+    // Overlap the network waits: the parsers load and the store is read while
+    // the first requests are in flight.
+    const parsers = import("../veille/ingest.js");
+    const tagging = import("../veille/tag.js").then(({ compileTopics }) =>
+      compileTopics(feeds.topics),
+    );
+    const stored = readAllMonths(root);
+    stored.catch(() => undefined); // awaited (and reported) below
     let done = 0;
     const outcomes = await mapConcurrent(
       sources,
@@ -134,27 +136,17 @@ export async function runVeillePull(
         });
         let outcome: Outcome;
         if (fetched.status === "ok") {
-          try {
-            const { text } = decodeBytes(fetched.bytes, fetched.contentType);
-            const feed = await parseFeed(text);
-            const items = normaliseItems({
-              feed,
-              source,
-              url: fetched.url,
-              now,
-              tagger,
-            });
-            outcome = {
-              source,
-              status: "ok",
-              items,
-              url: fetched.url,
-              validators: fetched.validators,
-            };
-          } catch (error) {
-            if (!(error instanceof FeedError)) throw error;
-            outcome = { source, status: "error", reason: error.reason };
-          }
+          const { ingest } = await parsers;
+          const result = await ingest({ ...fetched, source, now, tagger: await tagging });
+          outcome = result.ok
+            ? {
+                source,
+                status: "ok",
+                items: result.items,
+                url: fetched.url,
+                validators: fetched.validators,
+              }
+            : { source, status: "error", reason: result.reason };
         } else if (fetched.status === "not-modified") {
           outcome = { source, status: "not-modified" };
         } else {
@@ -165,12 +157,18 @@ export async function runVeillePull(
           outcome.status === "error"
             ? `erreur : ${outcome.reason}`
             : outcome.status === "ok"
-              ? `${count(outcome.items.length, "entrée lue", "entrées lues")}`
+              ? count(outcome.items.length, "entrée lue", "entrées lues")
               : "inchangé (304)";
         context.output.info(`[${done}/${sources.length}] ${source.id} : ${detail}`);
         return outcome;
       },
     );
+    let months: Map<string, Item[]>;
+    try {
+      months = await stored;
+    } catch (error) {
+      storeFailure(error);
+    }
 
     const index = buildIndex(months);
     const merged = mergeIntoIndex(

@@ -3,7 +3,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { DEFAULT_TERRITORIES, workspaceConfigSchema } from "../../src/study/catalog.js";
-import { runPile, shellWords, snapshot, tempDir } from "../helpers/harness.js";
+import { feedsSchema } from "../../src/veille/feeds.js";
+import { offlineFeeds, runPile, shellWords, snapshot, tempDir } from "../helpers/harness.js";
 
 describe("pile init", () => {
   it("makes a workspace: studies/, pile.yaml, feeds.yaml, criteria.yaml, templates/, .gitattributes", async () => {
@@ -30,11 +31,14 @@ describe("pile init", () => {
     expect(config.territories).toEqual(DEFAULT_TERRITORIES);
     const grid = parse(await readFile(path.join(ws, "criteria.yaml"), "utf8"));
     expect(grid.criteria.map((c: { id: string }) => c.id)).toContain("supplementarite");
-    expect(parse(await readFile(path.join(ws, "feeds.yaml"), "utf8"))).toEqual({
-      settings: {},
-      topics: [],
-      sources: [],
-    });
+    // The shipped watch configuration is valid, REP filières first, and names no bare "REP".
+    const feeds = feedsSchema.parse(parse(await readFile(path.join(ws, "feeds.yaml"), "utf8")));
+    expect(feeds.topics[0]?.id).toBe("rep-general");
+    expect(feeds.sources.length).toBeGreaterThan(10);
+    const keywords = feeds.topics.flatMap((t) => t.keywords.map((k) => k.toLowerCase()));
+    expect(keywords).not.toContain("rep");
+    expect(keywords).not.toContain("dea");
+    expect(feeds.sources.filter((s) => s.kind === "html").every((s) => s.enabled === false)).toBe(true);
     // The new folder is a workspace: study commands work in it.
     expect((await runPile(["study", "list", "--json"], { cwd: ws })).stdout.trim()).toBe("[]");
   });
@@ -133,6 +137,7 @@ describe("the examples of --help", () => {
     for (const args of examples) {
       const dir = await tempDir();
       await runPile(["init", "."], { cwd: dir });
+      await offlineFeeds(dir);
       await cp(new URL("../../examples", import.meta.url), path.join(dir, "examples"), {
         recursive: true,
       });

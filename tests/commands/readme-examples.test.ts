@@ -1,7 +1,7 @@
 import { cp, readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runPile, shellWords, tempDir } from "../helpers/harness.js";
+import { offlineFeeds, runPile, shellWords, tempDir } from "../helpers/harness.js";
 
 /**
  * The `pile …` lines of the README's ```sh blocks run in order, as a reader
@@ -23,7 +23,9 @@ describe("the README", () => {
   it("has examples for every command, and each one runs as written", async () => {
     const examples = await readmeExamples();
     const used = new Set(
-      examples.map((args) => (args[0] === "study" ? `study ${args[1]}` : args[0])),
+      examples.map((args) =>
+        args[0] === "study" || args[0] === "veille" ? `${args[0]} ${args[1]}` : args[0],
+      ),
     );
     expect([...used].sort()).toEqual([
       "init",
@@ -35,6 +37,8 @@ describe("the README", () => {
       "study new",
       "study score",
       "study show",
+      "veille list",
+      "veille pull",
     ]);
     let cwd = path.join(await tempDir(), "depot");
     // The README's paths to ../examples/ are those of a workspace made inside the repository.
@@ -48,8 +52,11 @@ describe("the README", () => {
         code: 0,
         stderr: expect.any(String),
       });
-      if (args[0] === "init" && !args.includes("--dry-run"))
+      if (args[0] === "init" && !args.includes("--dry-run")) {
         cwd = path.join(cwd, args[1] as string);
+        // No test reaches the internet: the watch reads the saved sample feeds.
+        await offlineFeeds(cwd);
+      }
     }
   });
 });

@@ -133,3 +133,28 @@ export const STUDY_ID = "2026-11-recyclerie-textile-18e";
 export function shellWords(line: string): string[] {
   return [...line.matchAll(/(?:[^\s"]+|"[^"]*")+/g)].map((m) => m[0].replace(/"/g, ""));
 }
+
+/**
+ * Makes a workspace's watch offline: the saved sample feeds of the repository
+ * are copied in and feeds.yaml keeps its topics but lists only them (the
+ * source ids used in the documented examples included).
+ */
+export async function offlineFeeds(ws: string): Promise<void> {
+  const { cp, readFile, writeFile } = await import("node:fs/promises");
+  const { parseDocument } = await import("yaml");
+  await cp(new URL("../../examples/veille", import.meta.url), path.join(ws, "exemples", "veille"), {
+    recursive: true,
+  });
+  const file = path.join(ws, "feeds.yaml");
+  const document = parseDocument(await readFile(file, "utf8"));
+  document.set("sources", [
+    {
+      id: "service-public-particuliers",
+      title: "Service-Public",
+      url: "file:exemples/veille/service-public.xml",
+    },
+    { id: "filieres", title: "Filières", url: "file:exemples/veille/eco-organismes.atom" },
+    { id: "localtis", title: "Localtis", url: "file:exemples/veille/localtis-windows-1252.xml" },
+  ]);
+  await writeFile(file, document.toString());
+}
