@@ -1,3 +1,4 @@
+import path from "node:path";
 import { UserError } from "../errors.js";
 import { parisDate } from "../paris-time.js";
 import { formatTable } from "../ui/table.js";
@@ -7,16 +8,18 @@ import { acquireLock } from "../veille/lock.js";
 import { buildIndex, mergeIntoIndex, monthItems } from "../veille/merge.js";
 import type { Item } from "../veille/normalise.js";
 import {
+  ITEMS_DIR,
   monthFile,
   monthText,
   readAllMonths,
   readState,
   type SourcesState,
   STATE_FILE,
+  STORE_DIR,
   StoreError,
   stateText,
 } from "../veille/store.js";
-import { applyWrites, type PlannedWrite } from "../workspace/write-plan.js";
+import { applyWrites, type PlannedWrite, removeStaleTemps } from "../workspace/write-plan.js";
 import type { CommandContext, CommandResult } from "./context.js";
 import { workspaceRoot } from "./study-access.js";
 import { loadFeeds, packageInfo } from "./veille-input.js";
@@ -98,6 +101,11 @@ export async function runVeillePull(
     );
   }
   try {
+    if (!input.dryRun) {
+      // Temporary files of a pull that was killed are not part of the store.
+      await removeStaleTemps(path.join(root, ITEMS_DIR));
+      await removeStaleTemps(path.join(root, STORE_DIR));
+    }
     const now = context.now();
     let state: SourcesState;
     try {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { link, mkdir, open, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
+import { link, mkdir, open, readdir, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../errors.js";
 import { resolveInside } from "./locate.js";
@@ -166,4 +166,39 @@ export async function createDirectory(
     if (error instanceof UserError) throw error;
     throw writeFailure(error, current);
   }
+}
+
+/** `.name.pile-<pid>-<hex>.tmp`: the temporary files applyWrites makes beside their targets. */
+const TEMP_NAME = /^\..+\.pile-(\d+)-[0-9a-f]+\.tmp$/;
+
+/**
+ * Removes, in one folder, the temporary files a killed process left behind
+ * (never those of a process still running), so that they are not committed.
+ */
+export async function removeStaleTemps(dir: string): Promise<number> {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const match = TEMP_NAME.exec(name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    let alive = pid === process.pid;
+    if (!alive) {
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch (error) {
+        alive = (error as NodeJS.ErrnoException).code === "EPERM";
+      }
+    }
+    if (alive) continue;
+    await rm(path.join(dir, name), { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
 }

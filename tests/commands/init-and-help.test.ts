@@ -38,7 +38,9 @@ describe("pile init", () => {
     const keywords = feeds.topics.flatMap((t) => t.keywords.map((k) => k.toLowerCase()));
     expect(keywords).not.toContain("rep");
     expect(keywords).not.toContain("dea");
-    expect(feeds.sources.filter((s) => s.kind === "html").every((s) => s.enabled === false)).toBe(true);
+    expect(feeds.sources.filter((s) => s.kind === "html").every((s) => s.enabled === false)).toBe(
+      true,
+    );
     // The new folder is a workspace: study commands work in it.
     expect((await runPile(["study", "list", "--json"], { cwd: ws })).stdout.trim()).toBe("[]");
   });
