@@ -21,6 +21,9 @@ class FrenchHelp extends Help {
   override optionDescription(option: Option): string {
     return option.description;
   }
+  override commandUsage(command: Command): string {
+    return super.commandUsage(command).replace("[command]", "[commande]");
+  }
   override argumentDescription(argument: Argument): string {
     const fallback =
       argument.defaultValue === undefined ? "" : ` (par défaut : ${String(argument.defaultValue)})`;
@@ -92,7 +95,7 @@ class PileCommand extends Command {
   }
   _excessArguments(received: string[]): void {
     this.fail(
-      `Trop d'arguments : ${received.length} reçus, ${this.registeredArguments.length} attendu(s)`,
+      `Trop d'arguments : ${received.length} reçu${received.length > 1 ? "s" : ""}, ${this.registeredArguments.length} attendu${this.registeredArguments.length > 1 ? "s" : ""}`,
       "commander.excessArguments",
     );
   }
@@ -414,7 +417,7 @@ export function buildCli(version: string, hooks: CliHooks): Command {
     )
     .option(
       "--grid <fichier>",
-      "utiliser cette grille plutôt que criteria.yaml (avec --ideas, marche hors d'un espace de travail)",
+      "utiliser cette grille plutôt que criteria.yaml (avec --ideas, fonctionne hors d'un espace de travail)",
     )
     .option("--method <méthode>", "weighted-sum (par défaut) ou topsis")
     .option(

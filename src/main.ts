@@ -85,6 +85,15 @@ export async function main(io: ProcessIo): Promise<number> {
     return exitCode;
   } catch (error) {
     const output = lastContext?.output ?? fallbackOutput();
+    // With --json, stdout stays one JSON document even on failure: {"error": {...}}.
+    const json = lastContext?.output.json ?? io.argv.includes("--json");
+    const report = (code: number, message: string, extra: Record<string, unknown> = {}): number => {
+      if (json)
+        io.stdout.write(
+          `${JSON.stringify({ error: { message, ...extra, exitCode: code } }, null, 2)}\n`,
+        );
+      return code;
+    };
     if (error instanceof CommanderError) {
       // Help and version are successes; every usage error is exit 2.
       if (
@@ -95,11 +104,11 @@ export async function main(io: ProcessIo): Promise<number> {
         return 0;
       }
       output.error(error.message);
-      return 2;
+      return report(2, error.message);
     }
     if (error instanceof CancelledError) {
       output.info("Annulé : rien n'a été écrit.");
-      return 130;
+      return report(130, "Annulé : rien n'a été écrit.");
     }
     if (error instanceof UserError) {
       const where =
@@ -110,14 +119,19 @@ export async function main(io: ProcessIo): Promise<number> {
       if (error.hint) output.info(`  → ${error.hint}`);
       if (debug && error.cause instanceof Error && error.cause.stack)
         output.info(error.cause.stack);
-      return error.exitCode;
+      return report(error.exitCode, `${error.message}${where}`, {
+        ...(error.hint ? { hint: error.hint } : {}),
+        ...(error.location ? { file: error.location.file } : {}),
+        ...(error.location?.line !== undefined ? { line: error.location.line } : {}),
+        ...(error.location?.column !== undefined ? { column: error.location.column } : {}),
+      });
     }
     output.error(
       "pile a rencontré une erreur inattendue (un bogue). Relancez avec --debug et signalez le message à l'équipe.",
     );
     if (debug) output.info(error instanceof Error ? (error.stack ?? error.message) : String(error));
     else output.info(`  → ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    return report(1, error instanceof Error ? error.message : String(error), { bug: true });
   }
 }
 

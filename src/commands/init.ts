@@ -3,6 +3,7 @@ import path from "node:path";
 import { UserError } from "../errors.js";
 import { planInit, WORKSPACE_FILES } from "../workspace/init-plan.js";
 import { displayPath } from "../workspace/locate.js";
+import { systemReason } from "../workspace/system-errors.js";
 import { BUILTIN_TEMPLATES } from "../workspace/templates.js";
 import { applyWrites } from "../workspace/write-plan.js";
 import type { CommandContext, CommandResult } from "./context.js";
@@ -45,7 +46,7 @@ export async function runInit(context: CommandContext, input: InitInput): Promis
         await mkdir(root, { recursive: true });
       } catch (error) {
         throw new UserError(
-          `Impossible de créer le dossier ${input.dir} (${(error as NodeJS.ErrnoException).code ?? "erreur"}).`,
+          `Impossible de créer le dossier ${input.dir} : ${systemReason(error)}.`,
           {
             hint: "Vérifiez le chemin et les droits.",
           },
@@ -75,7 +76,7 @@ export async function runInit(context: CommandContext, input: InitInput): Promis
   output.info(
     output.color.green(
       input.dryRun
-        ? `Simulation (rien n'a été écrit) : pile créerait dans ${shown} :`
+        ? `Aperçu (rien n'a été écrit) : pile créerait dans ${shown} :`
         : `Espace de travail prêt dans ${shown} :`,
     ),
   );

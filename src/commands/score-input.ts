@@ -7,7 +7,8 @@ import { ideasSchemaFor } from "../scoring/ideas.js";
 import type { Candidate } from "../scoring/rank.js";
 import { type ScoreValue, scoresSchemaFor } from "../scoring/values.js";
 import { readTextIfExists } from "../workspace/files.js";
-import { parseYamlText } from "../workspace/yaml-file.js";
+import { systemReason } from "../workspace/system-errors.js";
+import { parseYamlText, type YamlProblem } from "../workspace/yaml-file.js";
 import type { CommandContext } from "./context.js";
 
 /**
@@ -30,7 +31,7 @@ async function readUserFile(cwd: string, file: string, what: string): Promise<st
     throw new UserError(
       code === "ENOENT"
         ? `${what} introuvable : ${file}.`
-        : `Impossible de lire ${file} (${code ?? "erreur"}).`,
+        : `Impossible de lire ${file} : ${systemReason(error)}.`,
       { hint: "Vérifiez le chemin." },
     );
   }
@@ -95,7 +96,7 @@ export function studyScores(
   file: string,
 ):
   | { ok: true; scores: Record<string, ScoreValue> }
-  | { ok: false; error: UserError; detail?: string } {
+  | { ok: false; error: UserError; problems: YamlProblem[] } {
   const parsed = parseYamlText(
     yamlText,
     file,

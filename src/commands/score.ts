@@ -90,11 +90,11 @@ async function studyCandidates(
   }
   if (abandoned > 0)
     context.output.info(
-      `${abandoned} étude(s) abandonnée(s) laissée(s) de côté (--stage abandonnee pour les voir).`,
+      `${abandoned > 1 ? `${abandoned} études abandonnées laissées` : "1 étude abandonnée laissée"} de côté (--stage abandonnee pour les voir).`,
     );
   if (unscored.length > 0) {
     context.output.info(
-      `Pas encore notée(s) : ${unscored.join(", ")} (pile study score ID pour les noter).`,
+      `${unscored.length > 1 ? "Pas encore notées" : "Pas encore notée"} : ${unscored.join(", ")} (pile study score ID pour ${unscored.length > 1 ? "les" : "la"} noter).`,
     );
   }
   return candidates;
@@ -140,10 +140,22 @@ export async function runScore(context: CommandContext, input: ScoreInput): Prom
       },
     );
   }
-  const candidates =
-    input.ideas !== undefined
-      ? await loadIdeas(context, grid, input.ideas)
-      : await studyCandidates(context, root as string, input, grid);
+  let candidates: Candidate[];
+  if (input.ideas !== undefined) {
+    // Like unscored studies, an idea without any score is set aside, not ranked at the midpoint.
+    const ideas = await loadIdeas(context, grid, input.ideas);
+    candidates = ideas.filter((idea) => Object.keys(idea.scores).length > 0);
+    const unscored = ideas
+      .filter((idea) => Object.keys(idea.scores).length === 0)
+      .map((idea) => idea.id);
+    if (unscored.length > 0) {
+      context.output.info(
+        `${unscored.length > 1 ? "Pistes sans aucune note, laissées de côté" : "Piste sans aucune note, laissée de côté"} : ${unscored.join(", ")}.`,
+      );
+    }
+  } else {
+    candidates = await studyCandidates(context, root as string, input, grid);
+  }
   if (method === "weighted-sum" && simulations > 0 && candidates.length > MAX_SIMULATED_IDEAS) {
     throw new UserError(
       `La simulation est limitée à ${MAX_SIMULATED_IDEAS} pistes (${candidates.length} ici).`,

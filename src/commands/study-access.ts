@@ -99,7 +99,15 @@ export async function readAllStudies(root: string): Promise<StudyListing[]> {
   const listings: StudyListing[] = [];
   for (const id of await studyFolders(root)) {
     const dir = `studies/${id}`;
-    const text = await readTextIfExists(root, `${dir}/study.yaml`);
+    let text: string | undefined;
+    try {
+      text = await readTextIfExists(root, `${dir}/study.yaml`);
+    } catch (error) {
+      // One unreadable study (a folder named study.yaml, no permission) never hides the others.
+      if (!(error instanceof UserError)) throw error;
+      listings.push({ id, dir, ok: false, error });
+      continue;
+    }
     if (text === undefined) continue;
     const result = parseYamlText(text, `${dir}/study.yaml`, studySchema);
     listings.push(
@@ -134,4 +142,18 @@ export function templateFailure(error: unknown): never {
     });
   }
   throw error;
+}
+
+/**
+ * Free text typed by a person (title, owner, origin, organisation…) must stay
+ * on one line: a line break or a control character would break the dossier's
+ * headings and tables and the terminal listings.
+ */
+export function assertSingleLine(value: string | undefined, flag: string): void {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is looked for
+  if (value !== undefined && /[\u0000-\u001f\u007f]/.test(value)) {
+    throw new UserError(`${flag} ne peut contenir ni retour à la ligne ni caractère de contrôle.`, {
+      hint: "Écrivez le texte sur une seule ligne.",
+    });
+  }
 }

@@ -6,6 +6,7 @@ import { loadTemplates } from "../workspace/templates.js";
 import { applyWrites, type PlannedWrite } from "../workspace/write-plan.js";
 import type { CommandContext, CommandResult } from "./context.js";
 import {
+  assertSingleLine,
   dateOrToday,
   loadCatalog,
   readStudy,
@@ -36,6 +37,7 @@ export async function runStudyAdvance(
     }
     target = input.to;
   }
+  assertSingleLine(input.reason, "--reason");
   const loaded = await readStudy(root, input.id);
   // The stage rule first: a closed study is refused whatever the date or reason.
   const steps = stepsTo(loaded.study.stage, target);
@@ -115,7 +117,7 @@ export async function runStudyAdvance(
     return 0;
   }
   const { output } = context;
-  const prefix = input.dryRun ? "Simulation (rien n'a été écrit) : " : "";
+  const prefix = input.dryRun ? "Aperçu (rien n'a été écrit) : " : "";
   output.info(
     output.color.green(
       `${prefix}${input.id} : ${STAGE_LABELS[from]} → ${STAGE_LABELS[to]} (${date})`,
@@ -126,7 +128,7 @@ export async function runStudyAdvance(
   output.data(`  ~ ${loaded.dir}/study.yaml`);
   if (!input.dryRun) {
     output.info(
-      `\nÀ relire puis commiter : git add ${loaded.dir} && git commit -m "${STAGE_LABELS[to]} : ${loaded.study.title.replaceAll('"', "'")}"`,
+      `\nÀ relire puis commiter : git add ${loaded.dir} && git commit -m "${STAGE_LABELS[to]} : ${loaded.study.id}"`,
     );
   }
   return 0;

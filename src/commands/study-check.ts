@@ -1,11 +1,15 @@
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { UserError } from "../errors.js";
 import type { Grid } from "../scoring/grid.js";
+import type { Catalog } from "../study/catalog.js";
 import { checkStudy, type Problem } from "../study/check.js";
 import { studySchema } from "../study/schema.js";
 import { readTextIfExists, readTextTree } from "../workspace/files.js";
-import { parseYamlText } from "../workspace/yaml-file.js";
+import { parseYamlText, type YamlProblem } from "../workspace/yaml-file.js";
 import type { CommandContext, CommandResult } from "./context.js";
 import { optionalGrid, studyScores } from "./score-input.js";
-import { assertStudyExists, studyFolders, workspaceRoot } from "./study-access.js";
+import { assertStudyExists, loadCatalog, studyFolders, workspaceRoot } from "./study-access.js";
 
 export interface StudyCheckInput {
   ids: string[];
@@ -20,48 +24,93 @@ interface Report {
   placeholders: number;
 }
 
-/** Scores checked against the grid: unknown criteria, values out of scale (errors, with their line). */
+const asProblems = (found: readonly YamlProblem[]): Problem[] =>
+  found.map((p) => ({
+    level: "error",
+    file: "study.yaml",
+    line: p.line,
+    column: p.column,
+    message: p.message,
+  }));
+
+/** Scores checked against the grid: unknown criteria, values out of scale (every one, with its line). */
 function scoreProblems(grid: Grid | undefined, yamlText: string, file: string): Problem[] {
   if (!grid) return [];
   const checked = studyScores(grid, yamlText, file);
-  if (checked.ok) return [];
-  const line = checked.error.location?.line;
-  return [
-    {
-      level: "error",
-      file: "study.yaml",
-      ...(line === undefined ? {} : { line }),
-      message: checked.detail ?? checked.error.message,
-    },
-  ];
+  return checked.ok ? [] : asProblems(checked.problems);
 }
 
-async function checkOne(root: string, id: string, grid: Grid | undefined): Promise<Report> {
+/** Territory and sector must be those the workspace declares, or `list --territory` can never find the study. */
+function catalogProblems(
+  catalog: Catalog,
+  parsed: Extract<ReturnType<typeof parseStudy>, { ok: true }>,
+): Problem[] {
+  const problems: Problem[] = [];
+  const at = (key: string) => {
+    const node = parsed.document.get(key, true) as { range?: [number, number, number] } | undefined;
+    const { line, col } = parsed.lineCounter.linePos(node?.range?.[0] ?? 0);
+    return { line, column: col };
+  };
+  if (!catalog.territories.some((t) => t.id === parsed.value.territory)) {
+    problems.push({
+      level: "error",
+      file: "study.yaml",
+      ...at("territory"),
+      message: `territoire inconnu « ${parsed.value.territory} » (territoires de l'espace : ${catalog.territories.map((t) => t.id).join(", ")})`,
+    });
+  }
+  if (!catalog.sectors.some((sector) => sector.id === parsed.value.sector)) {
+    problems.push({
+      level: "error",
+      file: "study.yaml",
+      ...at("sector"),
+      message: `secteur inconnu « ${parsed.value.sector} » (secteurs : ${catalog.sectors.map((sector) => sector.id).join(", ")})`,
+    });
+  }
+  return problems;
+}
+
+const parseStudy = (text: string, file: string) => parseYamlText(text, file, studySchema);
+
+async function checkOne(
+  root: string,
+  id: string,
+  grid: Grid | undefined,
+  catalog: Catalog,
+): Promise<Report> {
   const dir = `studies/${id}`;
-  const files = await readTextTree(`${root}/${dir}`);
-  const yamlText = files.get("study.yaml") ?? (await readTextIfExists(root, `${dir}/study.yaml`));
   let problems: Problem[];
+  let files = new Map<string, string>();
+  let yamlText: string | undefined;
+  try {
+    files = await readTextTree(path.join(root, dir));
+    yamlText = files.get("study.yaml") ?? (await readTextIfExists(root, `${dir}/study.yaml`));
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return {
+      id,
+      path: dir,
+      errors: [{ level: "error", file: "study.yaml", message: error.message }],
+      warnings: [],
+      placeholders: 0,
+    };
+  }
   if (yamlText === undefined) {
     problems = [{ level: "error", file: "study.yaml", message: "fichier study.yaml manquant" }];
   } else {
-    const parsed = parseYamlText(yamlText, `${dir}/study.yaml`, studySchema);
-    const location = parsed.ok ? undefined : parsed.error.location;
+    const parsed = parseStudy(yamlText, `${dir}/study.yaml`);
     problems = [
-      ...(parsed.ok
-        ? []
-        : [
-            {
-              level: "error" as const,
-              file: "study.yaml",
-              ...(location?.line === undefined ? {} : { line: location.line }),
-              message: parsed.error.message,
-            },
-          ]),
+      ...(parsed.ok ? [] : asProblems(parsed.problems)),
       ...checkStudy({
         folder: id,
         study: parsed.ok ? parsed.value : undefined,
         files,
-        extra: parsed.ok ? scoreProblems(grid, yamlText, `${dir}/study.yaml`) : [],
+        extra: parsed.ok
+          ? [
+              ...catalogProblems(catalog, parsed),
+              ...scoreProblems(grid, yamlText, `${dir}/study.yaml`),
+            ]
+          : [],
       }),
     ];
   }
@@ -85,7 +134,14 @@ export async function runStudyCheck(
   if (ids.length === 0) {
     ids = [];
     for (const id of await studyFolders(root)) {
-      if ((await readTextIfExists(root, `studies/${id}/study.yaml`)) !== undefined) ids.push(id);
+      // Any study.yaml counts, even one that cannot be read: check says why.
+      if (
+        await stat(path.join(root, "studies", id, "study.yaml")).then(
+          () => true,
+          () => false,
+        )
+      )
+        ids.push(id);
     }
   } else {
     // Unknown ids are bad input (exit 2), reported before anything is checked.
@@ -93,8 +149,9 @@ export async function runStudyCheck(
   }
   // A broken grid is bad input (exit 2), reported before any dossier.
   const grid = await optionalGrid(context, root);
+  const catalog = await loadCatalog(root);
   const reports: Report[] = [];
-  for (const id of ids) reports.push(await checkOne(root, id, grid));
+  for (const id of ids) reports.push(await checkOne(root, id, grid, catalog));
   const errorCount = reports.reduce((sum, r) => sum + r.errors.length, 0);
   const placeholders = reports.reduce((sum, r) => sum + r.placeholders, 0);
 
@@ -111,15 +168,17 @@ export async function runStudyCheck(
   for (const report of reports) {
     const status =
       report.errors.length > 0
-        ? output.color.red("✗")
+        ? output.dataColor.red("✗")
         : report.placeholders > 0
-          ? output.color.yellow("•")
-          : output.color.green("✓");
+          ? output.dataColor.yellow("•")
+          : output.dataColor.green("✓");
     output.data(`${status} ${report.id}`);
     for (const problem of [...report.errors, ...report.warnings]) {
-      const where = `${report.path}/${problem.file}${problem.line === undefined ? "" : `:${problem.line}`}`;
+      const where = `${report.path}/${problem.file}${problem.line === undefined ? "" : `:${problem.line}${problem.column === undefined ? "" : `:${problem.column}`}`}`;
       const label =
-        problem.level === "error" ? output.color.red("erreur") : output.color.yellow("à faire");
+        problem.level === "error"
+          ? output.dataColor.red("erreur")
+          : output.dataColor.yellow("à faire");
       output.data(`    ${label}  ${where} : ${problem.message}`);
     }
   }

@@ -5,6 +5,7 @@ import { loadTemplates } from "../workspace/templates.js";
 import { applyWrites } from "../workspace/write-plan.js";
 import type { CommandContext, CommandResult } from "./context.js";
 import {
+  assertSingleLine,
   dateOrToday,
   loadCatalog,
   readStudy,
@@ -26,12 +27,14 @@ export async function runStudyInterview(
   input: StudyInterviewInput,
 ): Promise<CommandResult> {
   const root = await workspaceRoot(context);
+  assertSingleLine(input.actor, "--actor");
+  assertSingleLine(input.role, "--role");
   const loaded = await readStudy(root, input.id);
   let actor = input.actor?.trim();
   if (!actor) {
     if (!context.interactive || input.actor !== undefined) {
       throw new UserError(
-        "Indiquez l'organisation rencontrée avec --actor « … » (sans terminal, pile ne pose pas de question).",
+        "Indiquez l'organisation rencontrée avec --actor « … » (sans terminal ou sous CI, pile ne pose pas de questions).",
         {
           hint: `Par exemple : pile study interview ${input.id} --actor "Boulangerie du quartier" --role "gérante"`,
         },
@@ -80,7 +83,7 @@ export async function runStudyInterview(
   output.info(
     output.color.green(
       input.dryRun
-        ? "Simulation (rien n'a été écrit) : pile créerait la fiche d'entretien"
+        ? "Aperçu (rien n'a été écrit) : pile créerait la fiche d'entretien"
         : "Fiche d'entretien créée :",
     ),
   );

@@ -66,7 +66,7 @@ export async function runStudyList(
   } else {
     context.output.data(
       formatTable(
-        ["Identifiant", "Titre", "Étape", "Terr.", "Porteur·se", "Créée le"],
+        ["Identifiant", "Titre", "Étape", "Terr.", "Porteur·euse", "Créée le"],
         rows.map((row) => [
           row.id,
           row.example ? `${row.title} (exemple)` : row.title,

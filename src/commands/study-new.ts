@@ -13,7 +13,13 @@ import {
 import { loadTemplates } from "../workspace/templates.js";
 import { createDirectory } from "../workspace/write-plan.js";
 import type { CommandContext, CommandResult } from "./context.js";
-import { loadCatalog, templateFailure, unknownValue, workspaceRoot } from "./study-access.js";
+import {
+  assertSingleLine,
+  loadCatalog,
+  templateFailure,
+  unknownValue,
+  workspaceRoot,
+} from "./study-access.js";
 
 export interface StudyNewInput {
   title?: string | undefined;
@@ -37,11 +43,18 @@ interface Draft {
 }
 
 const REQUIRED = [
-  { key: "title", flag: "--title", label: "titre" },
-  { key: "territory", flag: "--territory", label: "territoire" },
-  { key: "sector", flag: "--sector", label: "secteur" },
-  { key: "owner", flag: "--owner", label: "porteur·se" },
+  { key: "title", flag: "--title", label: "le titre" },
+  { key: "territory", flag: "--territory", label: "le territoire" },
+  { key: "sector", flag: "--sector", label: "le secteur" },
+  { key: "owner", flag: "--owner", label: "le porteur ou la porteuse" },
 ] as const;
+
+/** « a, b et c » */
+function frenchList(items: readonly string[]): string {
+  return items.length <= 1
+    ? (items[0] ?? "")
+    : `${items.slice(0, -1).join(", ")} et ${items[items.length - 1]}`;
+}
 
 function titleProblem(title: string): string | undefined {
   if (title.trim() === "") return "Le titre ne peut pas être vide.";
@@ -53,6 +66,9 @@ function titleProblem(title: string): string | undefined {
 /** Validates the flags that were given; unknown values are exit 2 with the valid list. */
 function draftFromFlags(input: StudyNewInput, catalog: Catalog): Draft {
   const draft: Draft = {};
+  assertSingleLine(input.title, "--title");
+  assertSingleLine(input.owner, "--owner");
+  assertSingleLine(input.origin, "--origin");
   if (input.title !== undefined) {
     const problem = titleProblem(input.title);
     if (problem) throw new UserError(`${problem} (--title « ${input.title} »)`);
@@ -166,7 +182,7 @@ function recap(draft: Draft): string {
     ],
     ["Secteur", draft.sector?.label ?? ""],
     ["Origine", draft.origin || "(à préciser dans le dossier)"],
-    ["Porteur·se", draft.owner ?? ""],
+    ["Porteur·euse", draft.owner ?? ""],
     ["Date", draft.date ?? ""],
   ];
   return ["", "Récapitulatif :", ...rows.map(([k, v]) => `  ${`${k} :`.padEnd(14)}${v}`), ""].join(
@@ -259,7 +275,7 @@ export async function runStudyNew(
     const missing = REQUIRED.filter(({ key }) => draft[key] === undefined);
     if (missing.length > 0) {
       throw new UserError(
-        `Il manque ${missing.map((m) => m.label).join(", ")} : sans terminal, pile ne pose pas de question. Passez ${missing.map((m) => m.flag).join(", ")}.`,
+        `Il manque ${frenchList(missing.map((m) => m.label))} : sans terminal (ou sous CI), pile ne pose pas de questions. Passez ${missing.map((m) => m.flag).join(", ")}.`,
         {
           hint: `Par exemple : pile study new --title "Recyclerie textile" --territory 18e --sector couture-textile --owner "Camille Martin". Valeurs de --territory : ${catalog.territories.map((t) => t.id).join(", ")} ; de --sector : ${catalog.sectors.map((s) => s.id).join(", ")}.`,
         },
@@ -290,9 +306,7 @@ export async function runStudyNew(
   }
   const { color } = context.output;
   if (input.dryRun) {
-    context.output.info(
-      color.bold(`Simulation : rien n'a été écrit. pile créerait ${plan.dir}/ :`),
-    );
+    context.output.info(color.bold(`Aperçu (rien n'a été écrit) : pile créerait ${plan.dir}/ :`));
     for (const file of files) context.output.data(`  ${file}`);
     return 0;
   }
@@ -306,7 +320,8 @@ export async function runStudyNew(
       "Pour le faire relire dans une demande de fusion (pull request) :",
       `  git checkout -b etude/${plan.id}`,
       `  git add ${plan.dir}`,
-      `  git commit -m "Pré-étude : ${plan.study.title.replaceAll('"', "'")}"`,
+      // The id, not the title: a slug is safe to paste in any shell.
+      `  git commit -m "Pré-étude : ${plan.id}"`,
       `  git push -u origin etude/${plan.id}`,
     ].join("\n"),
   );

@@ -9,7 +9,6 @@ import {
 } from "../scoring/values.js";
 import { updateStudyYaml } from "../study/document.js";
 import { applyWrites } from "../workspace/write-plan.js";
-import { describeIssue } from "../workspace/yaml-file.js";
 import type { CommandContext, CommandResult } from "./context.js";
 import { loadGrid, studyScores } from "./score-input.js";
 import { readStudy, workspaceRoot } from "./study-access.js";
@@ -59,12 +58,13 @@ function fromFlags(grid: Grid, input: StudyScoreInput) {
         `Note illisible pour « ${id} » : « ${text} ». Attendu : un nombre, « ? » si inconnue, ou bas:probable:haut (par exemple 2:3:4).`,
       );
     }
+    const checked = scoresSchemaFor(grid).safeParse({ [id]: parsed.value });
+    if (!checked.success) {
+      throw new UserError(
+        `--set ${assignment} : ${checked.error.issues[0]?.message ?? "note invalide"}.`,
+      );
+    }
     scores[id] = parsed.value;
-  }
-  const checked = scoresSchemaFor(grid).safeParse(scores);
-  if (!checked.success) {
-    const issue = checked.error.issues[0];
-    throw new UserError(`--set : ${issue ? describeIssue(issue) : "note invalide"}.`);
   }
   const justifications: Record<string, string> = {};
   for (const assignment of input.note) {
@@ -143,7 +143,7 @@ export async function runStudyScore(
     change = await fromPrompts(context, grid, current.scores, loaded.study.justifications ?? {});
   } else {
     throw new UserError(
-      "Sans terminal, pile ne pose pas de question : passez les notes avec --set critère=valeur (et --note critère=texte).",
+      "Sans terminal (ou sous CI), pile ne pose pas de questions : passez les notes avec --set critère=valeur (et --note critère=texte).",
       {
         hint: `Par exemple : pile study score ${input.id} --set supplementarite=4 --set investissement=2:3:4 --set faisabilite=?. Critères : ${grid.criteria.map((c) => c.id).join(", ")}.`,
       },
@@ -183,7 +183,7 @@ export async function runStudyScore(
   output.info(
     output.color.green(
       input.dryRun
-        ? `Simulation (rien n'a été écrit) : notes de ${loaded.study.id}`
+        ? `Aperçu (rien n'a été écrit) : notes de ${loaded.study.id}`
         : `Notes enregistrées dans ${file}`,
     ),
   );

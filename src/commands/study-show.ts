@@ -57,11 +57,11 @@ export async function runStudyShow(
   const sector = catalog.sectors.find((s) => s.id === study.sector);
   const { output } = context;
   const lines = [
-    output.color.bold(`${study.title}${study.example ? " (exemple)" : ""}`),
+    output.dataColor.bold(`${study.title}${study.example ? " (exemple)" : ""}`),
     `  Identifiant : ${study.id}`,
     `  Territoire  : ${territory ? `${territory.label}${territory.ebe ? ` — EBE ${territory.ebe}` : ""}` : study.territory}`,
     `  Secteur     : ${sector?.label ?? study.sector}`,
-    `  Porteur·se  : ${study.owner}`,
+    `  Porteur·euse  : ${study.owner}`,
     `  Origine     : ${study.origin || "(non précisée)"}`,
     `  Étape       : ${STAGE_LABELS[study.stage]}`,
     "",

@@ -245,7 +245,7 @@ export async function runVeillePull(
         );
       }
       context.output.info(
-        `${input.dryRun ? "Simulation (rien n'a été écrit) : " : ""}${merged.added.length === 0 ? "aucune nouvelle entrée" : count(merged.added.length, "nouvelle entrée", "nouvelles entrées")} dans la veille${failed > 0 ? ` ; ${count(failed, "source en erreur", "sources en erreur")}` : ""}.`,
+        `${input.dryRun ? "Aperçu (rien n'a été écrit) : " : ""}${merged.added.length === 0 ? "aucune nouvelle entrée" : count(merged.added.length, "nouvelle entrée", "nouvelles entrées")} dans la veille${failed > 0 ? ` ; ${count(failed, "source en erreur", "sources en erreur")}` : ""}.`,
       );
     }
     return failed > 0 ? 1 : 0;

@@ -35,6 +35,15 @@ export const gridSchema = z
     criteria: z.array(criterionSchema).min(1, "la grille doit contenir au moins un critère"),
   })
   .superRefine((grid, context) => {
+    const total = grid.criteria.reduce((sum, c) => sum + c.weight, 0);
+    if (!Number.isFinite(total)) {
+      context.addIssue({
+        code: "custom",
+        path: ["criteria"],
+        message:
+          "la somme des poids est trop grande pour être calculée : utilisez des poids raisonnables (par exemple de 1 à 100)",
+      });
+    }
     const seen = new Set<string>();
     for (const [index, criterion] of grid.criteria.entries()) {
       if (seen.has(criterion.id)) {

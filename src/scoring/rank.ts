@@ -163,7 +163,8 @@ export function rankCandidates(
   const weightedSum = options.method === "weighted-sum";
   const leader = order[0];
   const stability =
-    weightedSum && leader !== undefined && kept.length > 1
+    // With one criterion, its weight is always 100 %: there is nothing to move.
+    weightedSum && leader !== undefined && kept.length > 1 && criteria.length > 1
       ? stabilityIntervals(criteria, matrix, leader).map((interval) => ({
           ...interval,
           sentence: stabilitySentence(

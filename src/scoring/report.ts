@@ -66,6 +66,27 @@ function pad(text: string, width: number): string {
 export function formatTable(report: RankingReport, grid: Grid, details = 5): string {
   const lines: string[] = [methodSentence(report), ""];
   if (report.ranking.length === 0) lines.push("Aucune piste classée.");
+  else lines.push(...rankingRows(report, grid));
+  if (report.eliminated.length > 0) {
+    lines.push("", "Écartées par un critère éliminatoire :");
+    for (const idea of report.eliminated)
+      lines.push(`  ✗ ${idea.title} (${idea.id}) — ${idea.reasons.join(" ; ")}`);
+  }
+  // Under TOPSIS the score is a closeness, not a sum: there are no points to break down.
+  const shown = report.method === "weighted-sum" ? report.ranking.slice(0, details) : [];
+  if (shown.length > 0) lines.push(...contributionBars(report, grid, shown, details));
+  if (report.stability.length > 0) {
+    lines.push("", "Solidité du classement :");
+    for (const interval of report.stability) lines.push(`  • ${interval.sentence}`);
+  }
+  const simulation = simulationSentence(report);
+  if (simulation) lines.push("", simulation);
+  if (report.ranking.some((idea) => idea.incomplete)) lines.push("", MISSING_SENTENCE);
+  return lines.join("\n");
+}
+
+function rankingRows(report: RankingReport, grid: Grid): string[] {
+  const lines: string[] = [];
   const titleWidth = Math.min(
     40,
     Math.max(5, ...report.ranking.map((idea) => [...idea.title].length)),
@@ -82,41 +103,36 @@ export function formatTable(report: RankingReport, grid: Grid, details = 5): str
       `${pad(String(idea.rank), 5)}${pad(title, titleWidth + 2)}${pad(SCORE.format(idea.score), 7)}${pad(bar(idea.score / 100, 20), 22)}${pad(probableRank(report, idea.id), 15)}${flags(idea, grid).join(" ; ")}`.trimEnd(),
     );
   }
-  if (report.eliminated.length > 0) {
-    lines.push("", "Écartées par un critère éliminatoire :");
-    for (const idea of report.eliminated)
-      lines.push(`  ✗ ${idea.title} (${idea.id}) — ${idea.reasons.join(" ; ")}`);
-  }
-  const shown = report.ranking.slice(0, details);
-  if (shown.length > 0) {
-    lines.push(
-      "",
-      `Contributions par critère (points sur 100)${report.ranking.length > details ? `, pour les ${details} premières` : ""} :`,
-    );
-    const labelWidth = Math.min(36, Math.max(...grid.criteria.map((c) => [...c.label].length)));
-    for (const idea of shown) {
-      lines.push(`  ${idea.rank}. ${idea.title}`);
-      for (const criterion of grid.criteria) {
-        const points = idea.contributions[criterion.id] ?? 0;
-        const label =
-          [...criterion.label].length > labelWidth
-            ? `${[...criterion.label].slice(0, labelWidth - 1).join("")}…`
-            : criterion.label;
-        const missing = idea.missing.includes(criterion.id) ? "  (note manquante)" : "";
-        lines.push(
-          `     ${pad(label, labelWidth + 1)} ${pad(bar(points / (100 * criterion.weight), 10), 11)}${pad(SCORE.format(points), 5)} / ${SCORE.format(100 * criterion.weight)}${missing}`,
-        );
-      }
+  return lines;
+}
+
+function contributionBars(
+  report: RankingReport,
+  grid: Grid,
+  shown: readonly RankedIdea[],
+  details: number,
+): string[] {
+  const lines: string[] = [];
+  lines.push(
+    "",
+    `Contributions par critère (points sur 100)${report.ranking.length > details ? `, pour les ${details} premières` : ""} :`,
+  );
+  const labelWidth = Math.min(36, Math.max(...grid.criteria.map((c) => [...c.label].length)));
+  for (const idea of shown) {
+    lines.push(`  ${idea.rank}. ${idea.title}`);
+    for (const criterion of grid.criteria) {
+      const points = idea.contributions[criterion.id] ?? 0;
+      const label =
+        [...criterion.label].length > labelWidth
+          ? `${[...criterion.label].slice(0, labelWidth - 1).join("")}…`
+          : criterion.label;
+      const missing = idea.missing.includes(criterion.id) ? "  (note manquante)" : "";
+      lines.push(
+        `     ${pad(label, labelWidth + 1)} ${pad(bar(points / (100 * criterion.weight), 10), 11)}${pad(SCORE.format(points), 5)} / ${SCORE.format(100 * criterion.weight)}${missing}`,
+      );
     }
   }
-  if (report.stability.length > 0) {
-    lines.push("", "Solidité du classement :");
-    for (const interval of report.stability) lines.push(`  • ${interval.sentence}`);
-  }
-  const simulation = simulationSentence(report);
-  if (simulation) lines.push("", simulation);
-  if (report.ranking.some((idea) => idea.incomplete)) lines.push("", MISSING_SENTENCE);
-  return lines.join("\n");
+  return lines;
 }
 
 function mdCell(text: string): string {
@@ -156,6 +172,8 @@ export function formatMarkdown(report: RankingReport, grid: Grid): string {
         `| ${idea.rank} | ${mdCell(idea.title)} | ${SCORE.format(idea.score)} | ${probableRank(report, idea.id)} | ${simulated ? PERCENT.format(simulated.pFirst) : "—"} | ${simulated ? PERCENT.format(simulated.pTop3) : "—"} | ${mdCell(flags(idea, grid).join(" ; ")) || "—"} |`,
       );
     }
+  }
+  if (report.method === "weighted-sum" && report.ranking.length > 0) {
     lines.push("", "### Contributions par critère (points sur 100)", "");
     lines.push(
       `| Piste | ${grid.criteria.map((c) => mdCell(c.label)).join(" | ")} |`,
@@ -191,7 +209,10 @@ function csvCell(value: string | number | boolean): string {
 
 /** RFC 4180 CSV, comma-separated, dot decimals, unrounded: for spreadsheets and scripts. */
 export function formatCsv(report: RankingReport, grid: Grid): string {
+  // Every row names the method; the per-criterion points exist only for the weighted sum.
+  const points = report.method === "weighted-sum" ? grid.criteria : [];
   const header = [
+    "methode",
     "statut",
     "rang",
     "id",
@@ -204,12 +225,13 @@ export function formatCsv(report: RankingReport, grid: Grid): string {
     "p_top3",
     "rang_probable_min",
     "rang_probable_max",
-    ...grid.criteria.map((c) => `contribution_${c.id}`),
+    ...points.map((c) => `contribution_${c.id}`),
     "raisons",
   ];
   const rows: (string | number | boolean)[][] = report.ranking.map((idea) => {
     const simulated = report.simulation?.ideas.find((s) => s.id === idea.id);
     return [
+      report.method,
       "classée",
       idea.rank,
       idea.id,
@@ -222,27 +244,15 @@ export function formatCsv(report: RankingReport, grid: Grid): string {
       simulated?.pTop3 ?? "",
       simulated?.rankLow ?? "",
       simulated?.rankHigh ?? "",
-      ...grid.criteria.map((c) => idea.contributions[c.id] ?? 0),
+      ...points.map((c) => idea.contributions[c.id] ?? 0),
       "",
     ];
   });
   for (const idea of report.eliminated) {
-    rows.push([
-      "écartée",
-      "",
-      idea.id,
-      idea.title,
-      "",
-      "",
-      "",
-      "",
-      "",
-      "",
-      "",
-      "",
-      ...grid.criteria.map(() => ""),
-      idea.reasons.join(" ; "),
-    ]);
+    const empty = Array.from({ length: 11 + points.length }, () => "");
+    empty[1] = idea.id;
+    empty[2] = idea.title;
+    rows.push([report.method, "écartée", ...empty, idea.reasons.join(" ; ")]);
   }
   return `${[header, ...rows].map((row) => row.map(csvCell).join(",")).join("\n")}\n`;
 }

@@ -11,6 +11,7 @@ export interface Problem {
   /** Path relative to the study folder. */
   file: string;
   line?: number;
+  column?: number;
   message: string;
   /** For placeholder warnings: how many are left in the file. */
   count?: number;

@@ -65,14 +65,29 @@ function sectorOf(catalog: Catalog, id: string): Sector {
   return catalog.sectors.find((s) => s.id === id) ?? { id, label: id };
 }
 
+/**
+ * Free text goes into Markdown headings and table cells: a `|` would split a
+ * table row, so it is escaped (Markdown shows `\|` as `|`).
+ */
+export function markdownText(text: string): string {
+  return text.replace(/\|/g, "\\|");
+}
+
 function studyContext(study: Study, catalog: Catalog) {
+  const territory = territoryOf(catalog, study.territory);
+  const sector = sectorOf(catalog, study.sector);
   return {
     id: study.id,
-    title: study.title,
-    territory: territoryOf(catalog, study.territory),
-    sector: sectorOf(catalog, study.sector),
-    origin: study.origin,
-    owner: study.owner,
+    title: markdownText(study.title),
+    territory: {
+      ...territory,
+      label: markdownText(territory.label),
+      ebe: markdownText(territory.ebe),
+      neighbourhoods: territory.neighbourhoods.map(markdownText),
+    },
+    sector: { ...sector, label: markdownText(sector.label) },
+    origin: markdownText(study.origin),
+    owner: markdownText(study.owner),
     created: study.created,
   };
 }
@@ -89,7 +104,7 @@ function renderStage(
     stage: { id: stage, label: STAGE_LABELS[stage] },
     date: extra.date,
     templateVersion: TEMPLATE_VERSION,
-    ...(extra.reason === undefined ? {} : { reason: extra.reason }),
+    ...(extra.reason === undefined ? {} : { reason: markdownText(extra.reason) }),
   };
   return STAGE_FILES[stage].map((file) => ({
     path: file.output,
@@ -230,8 +245,8 @@ export function planInterview(
     date: request.date,
     templateVersion: TEMPLATE_VERSION,
     interview: {
-      actor: request.actor.trim(),
-      role: request.role?.trim() ?? "",
+      actor: markdownText(request.actor.trim()),
+      role: markdownText(request.role?.trim() ?? ""),
       date: request.date,
     },
   };

@@ -38,6 +38,26 @@ function createEnvironment(): typeof Handlebars {
 
 const environment = createEnvironment();
 
+/**
+ * Handlebars reports in English; its exceptions carry a position
+ * (lineNumber, column) for unknown variables, and parse errors state their
+ * line in the message. The reason is given in French with that position.
+ */
+export function templateReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const { lineNumber, column } = (error ?? {}) as { lineNumber?: number; column?: number };
+  const unknown = /^"([^"]+)" not defined/.exec(message);
+  if (unknown) {
+    return `variable inconnue « ${unknown[1]} »${lineNumber === undefined ? "" : ` (ligne ${lineNumber}, colonne ${(column ?? 0) + 1})`}`;
+  }
+  const parse = /^Parse error on line (\d+)/.exec(message);
+  if (parse)
+    return `syntaxe Handlebars invalide à la ligne ${parse[1]} (accolade ou bloc {{#…}} mal fermé ?)`;
+  if (/partial .* could not be found/.test(message))
+    return "les modèles partiels ({{> …}}) ne sont pas pris en charge";
+  return `erreur de modèle (${message.split("\n")[0]})`;
+}
+
 /** Renders a template source; the output always uses LF and ends with one newline. */
 export function renderTemplate(name: string, source: string, context: TemplateContext): string {
   let text: string;
@@ -45,7 +65,7 @@ export function renderTemplate(name: string, source: string, context: TemplateCo
     const template = environment.compile(source, { strict: true, noEscape: true });
     text = template(context);
   } catch (error) {
-    throw new TemplateError(name, error instanceof Error ? error.message : String(error));
+    throw new TemplateError(name, templateReason(error));
   }
   return `${text.replace(/\r\n?/g, "\n").replace(/\n+$/, "")}\n`;
 }

@@ -75,7 +75,7 @@ export function stepsTo(current: Stage, target: Stage | undefined): StepResult {
   if (isClosed(current)) {
     return {
       ok: false,
-      reason: `l'étude est déjà ${current === "lancee" ? "lancée" : "abandonnée"} : elle ne change plus d'étape`,
+      reason: `l'étude est déjà ${current === "lancee" ? "lancée" : "abandonnée"} et ne change plus d'étape`,
     };
   }
   if (target === "abandonnee") return { ok: true, stages: ["abandonnee"] };

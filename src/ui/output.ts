@@ -11,7 +11,10 @@ export interface Writable {
 }
 
 export interface Output {
+  /** Colours for stderr (messages, progress). */
   readonly color: ChalkInstance;
+  /** Colours for stdout (data): off as soon as stdout is not a terminal, e.g. redirected to a file. */
+  readonly dataColor: ChalkInstance;
   readonly json: boolean;
   /** Data: tables, paths, the JSON document. */
   data(text: string): void;
@@ -50,12 +53,17 @@ export function colorEnabled(
 }
 
 export function createOutput(options: OutputOptions): Output {
-  const enabled = colorEnabled(options.stderr, options.env, options.colorFlag);
-  const color = new Chalk({ level: enabled ? 1 : 0 });
+  const color = new Chalk({
+    level: colorEnabled(options.stderr, options.env, options.colorFlag) ? 1 : 0,
+  });
+  const dataColor = new Chalk({
+    level: colorEnabled(options.stdout, options.env, options.colorFlag) ? 1 : 0,
+  });
   const line = (stream: Writable, text: string) =>
     stream.write(text.endsWith("\n") ? text : `${text}\n`);
   return {
     color,
+    dataColor,
     json: options.json ?? false,
     data: (text) => line(options.stdout, text),
     jsonDocument: (value) => line(options.stdout, JSON.stringify(value, null, 2)),

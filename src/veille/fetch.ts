@@ -1,5 +1,6 @@
 import { open } from "node:fs/promises";
 import path from "node:path";
+import { systemReason } from "../workspace/system-errors.js";
 
 /**
  * Fetching one source: Node's own fetch, a timeout per request, the size cap
@@ -190,7 +191,8 @@ async function readLocal(url: string, options: FetchOptions): Promise<FetchResul
     const code = (error as NodeJS.ErrnoException).code;
     return {
       status: "error",
-      reason: code === "ENOENT" ? "fichier introuvable" : `fichier illisible (${code ?? "erreur"})`,
+      reason:
+        code === "ENOENT" ? "fichier introuvable" : `fichier illisible (${systemReason(error)})`,
     };
   } finally {
     await handle?.close();

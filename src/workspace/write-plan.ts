@@ -1,5 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { link, mkdir, open, readdir, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
+import {
+  link,
+  mkdir,
+  open,
+  readdir,
+  realpath,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  unlink,
+} from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../errors.js";
 import { resolveInside } from "./locate.js";
@@ -55,6 +66,22 @@ async function ensureDir(dir: string, created: string[]): Promise<void> {
   created.push(dir);
 }
 
+/**
+ * The path check of resolveInside looks at the text only; a symbolic link in
+ * the workspace could still lead elsewhere. The real folder must be inside too.
+ */
+async function assertRealInside(root: string, dir: string, shown: string): Promise<void> {
+  const [realRoot, realDir] = await Promise.all([realpath(root), realpath(dir)]);
+  if (realDir !== realRoot && !realDir.startsWith(realRoot + path.sep)) {
+    throw new UserError(
+      `Chemin refusé : ${shown} mènerait hors de l'espace de travail (lien symbolique).`,
+      {
+        hint: "Remplacez le lien symbolique par un vrai dossier.",
+      },
+    );
+  }
+}
+
 export function writeFailure(error: unknown, shown: string): UserError {
   const code = (error as NodeJS.ErrnoException).code;
   const why =
@@ -92,9 +119,11 @@ export async function applyWrites(root: string, writes: readonly PlannedWrite[])
     for (const { write, target } of targets) {
       current = write.path;
       await ensureDir(path.dirname(target), createdDirs);
+      await assertRealInside(root, path.dirname(target), write.path);
       const temp = tempName(target);
-      await writeDurably(temp, write.content);
+      // Registered before writing, so that a failed write (disk full) is cleaned up too.
       temps.push(temp);
+      await writeDurably(temp, write.content);
       staged.push({ write, target, temp });
     }
     // Creates first, replaces last: a failed create leaves existing files untouched.
@@ -148,6 +177,7 @@ export async function createDirectory(
   let current = dir;
   try {
     await ensureDir(path.dirname(target), createdDirs);
+    await assertRealInside(root, path.dirname(target), dir);
     await mkdir(staging);
     for (const file of files) {
       current = `${dir}/${file.path}`;

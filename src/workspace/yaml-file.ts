@@ -22,9 +22,17 @@ export type ParseResult<T> =
   | { ok: true; value: T; document: Document; lineCounter: LineCounter }
   | {
       ok: false;
-      error: UserError /** The schema problem alone, without its location. */;
-      detail?: string;
+      /** The first problem, ready to print. */
+      error: UserError;
+      /** Every problem found, each with its own position; messages without the file name. */
+      problems: YamlProblem[];
     };
+
+export interface YamlProblem {
+  line: number;
+  column: number;
+  message: string;
+}
 
 /** A YAML file larger than this is refused rather than parsed (a dossier is a few KB). */
 export const MAX_YAML_BYTES = 1_000_000;
@@ -185,7 +193,7 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
       return `clé inconnue ${issue.keys.map((k) => `« ${k} »`).join(", ")} dans ${where === "le document" ? "le document" : where}`;
     case "too_small":
       return issue.origin === "array" || issue.origin === "set"
-        ? `le champ ${where} doit contenir au moins ${String(issue.minimum)} élément(s)`
+        ? `le champ ${where} doit contenir au moins ${Number(issue.minimum) === 1 ? "un élément" : `${String(issue.minimum)} éléments`}`
         : issue.origin === "string"
           ? `le champ ${where} ne peut pas être vide`
           : `le champ ${where} doit être supérieur ou égal à ${String(issue.minimum)}`;
@@ -220,6 +228,7 @@ export function parseYamlText<S extends z.ZodType>(
           location: { file },
         },
       ),
+      problems: [{ line: 1, column: 1, message: "fichier trop volumineux (plus de 1 Mo)" }],
     };
   }
   if (text.includes("\u0000")) {
@@ -232,6 +241,7 @@ export function parseYamlText<S extends z.ZodType>(
           location: { file },
         },
       ),
+      problems: [{ line: 1, column: 1, message: "pas un fichier texte (octets binaires)" }],
     };
   }
   const lineCounter = new LineCounter();
@@ -244,17 +254,17 @@ export function parseYamlText<S extends z.ZodType>(
     return {
       ok: false,
       error: new UserError(`${describeLocation(location)} : ${what}.`, { hint: HINT, location }),
+      problems: [{ line: location.line ?? 1, column: location.column ?? 1, message: what }],
     };
   }
   const alias = unresolvedAlias(document);
   if (alias) {
     const location = locate(lineCounter, file, alias.start);
+    const message = `alias inconnu « *${alias.name} » (aucune ancre « &${alias.name} » avant lui)`;
     return {
       ok: false,
-      error: new UserError(
-        `${describeLocation(location)} : alias inconnu « *${alias.name} » (aucune ancre « &${alias.name} » avant lui).`,
-        { hint: HINT, location },
-      ),
+      error: new UserError(`${describeLocation(location)} : ${message}.`, { hint: HINT, location }),
+      problems: [{ line: location.line ?? 1, column: location.column ?? 1, message }],
     };
   }
   let data: unknown;
@@ -268,24 +278,33 @@ export function parseYamlText<S extends z.ZodType>(
         hint: HINT,
         location,
       }),
+      problems: [{ line: 1, column: 1, message: "trop d'alias YAML (fichier piégé ?)" }],
     };
   }
   const result = schema.safeParse(data ?? {}, { reportInput: true });
   if (!result.success) {
-    const issue = result.error.issues[0];
-    if (!issue) throw new Error("zod reported a failure without issues");
-    const keyOf = issue.code === "unrecognized_keys" ? issue.keys[0] : undefined;
-    const location = locate(lineCounter, file, offsetOf(document, issue.path, keyOf));
-    const more = result.error.issues.length - 1;
+    const problems = result.error.issues.map((issue) => {
+      const keyOf = issue.code === "unrecognized_keys" ? issue.keys[0] : undefined;
+      const location = locate(lineCounter, file, offsetOf(document, issue.path, keyOf));
+      return {
+        line: location.line ?? 1,
+        column: location.column ?? 1,
+        message: describeIssue(issue),
+      };
+    });
+    const first = problems[0];
+    if (!first) throw new Error("zod reported a failure without issues");
+    const location = { file, line: first.line, column: first.column };
+    const more = problems.length - 1;
     const suffix =
       more > 0 ? ` (et ${more} autre${more > 1 ? "s" : ""} problème${more > 1 ? "s" : ""})` : "";
     return {
       ok: false,
-      error: new UserError(`${describeLocation(location)} : ${describeIssue(issue)}${suffix}.`, {
+      error: new UserError(`${describeLocation(location)} : ${first.message}${suffix}.`, {
         hint: HINT,
         location,
       }),
-      detail: `${describeIssue(issue)}${suffix}`,
+      problems,
     };
   }
   return { ok: true, value: result.data, document, lineCounter };

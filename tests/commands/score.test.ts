@@ -320,7 +320,7 @@ describe("pile study score", () => {
     [["--set", "supplementarite=beaucoup"], "Note illisible"],
     [["--set", "supplementarite"], "--set attend critère=valeur"],
     [["--note", "inconnu=x"], "Critère inconnu dans --note"],
-    [[], "Sans terminal, pile ne pose pas de question"],
+    [[], "Sans terminal (ou sous CI), pile ne pose pas de questions"],
   ])("%j → exit 2, study.yaml untouched", async (flags, message) => {
     const ws = await scoredWorkspace();
     const before = await snapshot(ws);
@@ -371,7 +371,7 @@ describe("pile score on the studies of a workspace", () => {
     const report = JSON.parse(result.stdout);
     expect(report.ranking.map((r: { id: string }) => r.id)).toEqual([STUDY_ID]);
     expect(report.ranking[0].incomplete).toBe(true);
-    expect(result.stderr).toContain("Pas encore notée(s) : 2026-11-atelier-velo-20e");
+    expect(result.stderr).toContain("Pas encore notée : 2026-11-atelier-velo-20e");
     const filtered = JSON.parse(
       (await runPile(["score", "--territory", "20e", "--json"], { cwd: ws })).stdout,
     );

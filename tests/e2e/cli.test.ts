@@ -50,7 +50,7 @@ describe("the built pile", () => {
     const result = pile(["study", "new"], ws);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      "sans terminal, pile ne pose pas de question. Passez --title, --territory, --sector, --owner.",
+      "sans terminal (ou sous CI), pile ne pose pas de questions. Passez --title, --territory, --sector, --owner.",
     );
     expect(result.stderr).not.toMatch(/\n\s+at |Error:/);
     expect(result.stdout).toBe("");
@@ -79,14 +79,19 @@ describe("the built pile", () => {
     ).not.toMatch(ANSI);
   });
 
-  it("a study.yaml that is a folder gives a clear error (exit 2), with no stack trace", async () => {
+  it("a study.yaml that is a folder is reported without hiding the other studies (exit 1), with no stack trace", async () => {
     const ws = await tempWorkspace();
-    // A study folder that is not readable as text is a bug-shaped failure: a folder named study.yaml.
+    pile(NEW_STUDY_FLAGS, ws);
     const { mkdir } = await import("node:fs/promises");
     await mkdir(path.join(ws, "studies", "x", "study.yaml"), { recursive: true });
-    const plain = pile(["study", "list"], ws);
-    expect(plain.stderr).not.toMatch(/\n\s+at /);
-    expect(plain.code).toBe(2);
+    const list = pile(["study", "list"], ws);
+    expect(list.stderr).not.toMatch(/\n\s+at /);
+    expect(list.stderr).toContain("studies/x/study.yaml est un dossier");
+    expect(list.stdout).toContain(STUDY_ID);
+    expect(list.code).toBe(1);
+    const check = pile(["study", "check"], ws);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain(STUDY_ID);
   });
 
   it("Ctrl-C in a real terminal during study new writes nothing and exits 130", async () => {

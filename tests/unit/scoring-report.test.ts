@@ -243,7 +243,7 @@ describe("formatCsv", () => {
     (title) => {
       const r = rankCandidates(GRID, [{ id: "x", title, scores: { supplementarite: 3 } }], WS);
       const parsed = parseCsv(formatCsv(r, GRID));
-      expect(parsed[1]?.[3]).toBe(`'${title}`);
+      expect(parsed[1]?.[4]).toBe(`'${title}`);
     },
   );
 
@@ -270,7 +270,7 @@ describe("formatCsv", () => {
     );
     const parsed = parseCsv(formatCsv(r, GRID));
     expect(parsed).toHaveLength(2);
-    expect(parsed[1]?.[3]).toBe("Ligne 1\rLigne 2");
+    expect(parsed[1]?.[4]).toBe("Ligne 1\rLigne 2");
   });
 });
 

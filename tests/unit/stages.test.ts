@@ -56,8 +56,8 @@ describe("stepsTo", () => {
   });
 
   it.each([
-    ["lancee", "l'étude est déjà lancée : elle ne change plus d'étape"],
-    ["abandonnee", "l'étude est déjà abandonnée : elle ne change plus d'étape"],
+    ["lancee", "l'étude est déjà lancée et ne change plus d'étape"],
+    ["abandonnee", "l'étude est déjà abandonnée et ne change plus d'étape"],
   ] as const)("explains in French why a %s study does not move", (current, reason) => {
     expect(stepsTo(current, "abandonnee")).toEqual({ ok: false, reason });
   });

@@ -249,7 +249,7 @@ describe("parseYamlText: schema errors point at the right node, in French", () =
       "empty history",
       STUDY_YAML.replace(/history:\n.*\n.*\n/, "history: []\n"),
       "9:10",
-      "au moins 1 élément",
+      "au moins un élément",
     ],
     [
       "templateVersion as a number",
