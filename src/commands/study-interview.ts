@@ -47,6 +47,16 @@ export async function runStudyInterview(
       })
     ).trim();
   }
+  let role = input.role?.trim();
+  if (role === undefined && context.interactive && input.actor === undefined) {
+    role = (
+      await context.prompter.input({
+        message: "Fonction de la personne rencontrée (pas de nom ni de coordonnées ; facultatif) :",
+        default: "",
+      })
+    ).trim();
+    assertSingleLine(role, "La fonction");
+  }
   if (actor.length > 200)
     throw new UserError(
       "Le nom de l'organisation (--actor) est trop long (200 caractères au plus).",
@@ -60,7 +70,7 @@ export async function runStudyInterview(
     plan = planInterview(
       loaded.study,
       loaded.yamlText,
-      { actor, date, ...(input.role?.trim() ? { role: input.role.trim() } : {}) },
+      { actor, date, ...(role ? { role } : {}) },
       existing,
       catalog,
       templates.sources,

@@ -58,7 +58,9 @@ function frenchList(items: readonly string[]): string {
 
 function titleProblem(title: string): string | undefined {
   if (title.trim() === "") return "Le titre ne peut pas être vide.";
-  if (titleSlugIsEmpty(title)) return "Le titre doit contenir au moins une lettre ou un chiffre.";
+  if (titleSlugIsEmpty(title)) {
+    return "Le titre doit contenir au moins une lettre de l'alphabet latin ou un chiffre (il donne son nom au dossier).";
+  }
   if (title.length > 200) return "Le titre est trop long (200 caractères au plus).";
   return undefined;
 }

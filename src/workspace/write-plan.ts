@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import {
+  chmod,
   link,
   mkdir,
   open,
@@ -139,6 +140,12 @@ export async function applyWrites(root: string, writes: readonly PlannedWrite[])
         await unlink(temp);
       } else {
         const backup = tempName(target);
+        // Keep the permissions a person gave the file (a read-only study.yaml stays read-only).
+        const mode = await stat(target).then(
+          (info) => info.mode & 0o777,
+          () => undefined,
+        );
+        if (mode !== undefined) await chmod(temp, mode);
         await link(target, backup).catch(() => undefined);
         if (await exists(backup)) replaced.push({ target, backup });
         await rename(temp, target);

@@ -146,3 +146,19 @@ describe("scoring", () => {
     expect(result.stderr).toContain("somme des poids est trop grande");
   });
 });
+
+describe("updates keep the file's permissions", () => {
+  it("leaves a read-only study.yaml read-only after study score", async () => {
+    const { chmod, stat } = await import("node:fs/promises");
+    const ws = await tempWorkspace();
+    await runPile(NEW_STUDY_FLAGS, { cwd: ws });
+    const file = path.join(ws, "studies", STUDY_ID, "study.yaml");
+    await chmod(file, 0o444);
+    const result = await runPile(["study", "score", STUDY_ID, "--set", "supplementarite=4"], {
+      cwd: ws,
+    });
+    expect(result.code).toBe(0);
+    expect((await stat(file)).mode & 0o777).toBe(0o444);
+    expect(await readFile(file, "utf8")).toContain("supplementarite: 4");
+  });
+});

@@ -126,7 +126,7 @@ describe("pile study new refuses bad input and writes nothing", () => {
     [["--sector", "boulangerie"], "Secteur inconnu : « boulangerie »"],
     [["--date", "2026-02-30"], "Date invalide : « 2026-02-30 »"],
     [["--date", "28/11/2026"], "Date invalide"],
-    [["--title", "!!! ???"], "au moins une lettre ou un chiffre"],
+    [["--title", "!!! ???"], "au moins une lettre de l'alphabet latin ou un chiffre"],
     [["--title", "   "], "ne peut pas être vide"],
     [["--owner", " "], "ne peut pas être vide"],
   ])("%j → exit 2 with a French sentence", async (override, message) => {
