@@ -75,15 +75,21 @@ function firstText(value: unknown): string | undefined {
   return undefined;
 }
 
-const parser = new LenientParser({
-  defaultRSS: 2,
-  customFields: {
-    item: [
-      ["dc:date", "dcDate"],
-      ["description", "description"],
-    ],
-  },
-});
+/**
+ * A new parser for every document: xml2js keeps state between calls, and a
+ * document that failed half-way would otherwise spoil the next one.
+ */
+function newParser(): LenientParser {
+  return new LenientParser({
+    defaultRSS: 2,
+    customFields: {
+      item: [
+        ["dc:date", "dcDate"],
+        ["description", "description"],
+      ],
+    },
+  });
+}
 
 const XML_ENTITIES = new Set(["amp", "lt", "gt", "quot", "apos"]);
 
@@ -188,7 +194,12 @@ function parseJsonFeed(text: string): RawFeed {
   ) {
     throw new FeedError("pas un flux RSS/Atom/JSON Feed");
   }
-  const items = Array.isArray(feed.items) ? (feed.items as Record<string, unknown>[]) : [];
+  // Entries that are not objects (null, numbers…) are skipped, never a crash.
+  const items = Array.isArray(feed.items)
+    ? (feed.items as unknown[]).filter(
+        (item): item is Record<string, unknown> => typeof item === "object" && item !== null,
+      )
+    : [];
   const text_ = (value: unknown) =>
     typeof value === "string" && value.trim() !== "" ? value : undefined;
   return {
@@ -213,7 +224,7 @@ function parseJsonFeed(text: string): RawFeed {
 }
 
 async function parseXml(text: string): Promise<Record<string, unknown>> {
-  return (await parser.parseString(text)) as unknown as Record<string, unknown>;
+  return (await newParser().parseString(text)) as unknown as Record<string, unknown>;
 }
 
 /** The name of the document's root element, skipping the prolog, comments and DOCTYPE. */
