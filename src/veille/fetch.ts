@@ -1,4 +1,4 @@
-import { open } from "node:fs/promises";
+import { open, realpath } from "node:fs/promises";
 import path from "node:path";
 import { systemReason } from "../workspace/system-errors.js";
 
@@ -130,7 +130,12 @@ async function attempt(
         const location = response.headers.get("location");
         await response.body?.cancel().catch(() => undefined);
         if (!location) throw new Failure(`HTTP ${response.status} sans adresse de redirection`);
-        const next = new URL(location, current).toString();
+        let next: string;
+        try {
+          next = new URL(location, current).toString();
+        } catch {
+          throw new Failure("redirection vers une adresse invalide");
+        }
         if (seen.has(next)) throw new Failure("boucle de redirections");
         if (redirects + 1 > MAX_REDIRECTS)
           throw new Failure(`plus de ${MAX_REDIRECTS} redirections`);
@@ -178,8 +183,11 @@ async function attempt(
 async function readLocal(url: string, options: FetchOptions): Promise<FetchResult> {
   const relative = url.slice("file:".length);
   const file = path.resolve(options.root, relative);
-  if (!file.startsWith(path.resolve(options.root) + path.sep))
-    return { status: "error", reason: "chemin hors de l'espace de travail" };
+  const outside = { status: "error", reason: "chemin hors de l'espace de travail" } as const;
+  if (!file.startsWith(path.resolve(options.root) + path.sep)) return outside;
+  // The real path counts too: a symbolic link must not lead out of the workspace.
+  const real = await Promise.all([realpath(options.root), realpath(file)]).catch(() => undefined);
+  if (real && !real[1].startsWith(real[0] + path.sep)) return outside;
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
     handle = await open(file, "r");
