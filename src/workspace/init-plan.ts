@@ -10,6 +10,7 @@ export const WORKSPACE_FILES: readonly { path: string; source: string }[] = [
   { path: "feeds.yaml", source: "feeds.yaml" },
   { path: "templates/README.md", source: "templates-README.md" },
   { path: ".gitattributes", source: "gitattributes" },
+  { path: ".gitignore", source: "gitignore" },
 ];
 
 export interface InitPlan {

@@ -20,6 +20,7 @@ describe("pile init", () => {
         "feeds.yaml",
         "templates/README.md",
         ".gitattributes",
+        ".gitignore",
       ],
       kept: [],
     });

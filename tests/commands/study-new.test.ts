@@ -182,6 +182,7 @@ describe("pile study new refuses bad input and writes nothing", () => {
     expect(JSON.parse(result.stdout).path).toBe("studies/2026-11-etc-passwd-18e");
     expect((await readdir(ws)).sort()).toEqual([
       ".gitattributes",
+      ".gitignore",
       "criteria.yaml",
       "feeds.yaml",
       "pile.yaml",

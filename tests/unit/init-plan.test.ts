@@ -19,6 +19,7 @@ const ALL = [
   "feeds.yaml",
   "templates/README.md",
   ".gitattributes",
+  ".gitignore",
 ];
 
 describe("planInit", () => {
