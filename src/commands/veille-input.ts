@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { UserError } from "../errors.js";
 import { type FeedsFile, feedsSchema } from "../veille/feeds.js";
+import { StoreError } from "../veille/store.js";
 import { readTextIfExists } from "../workspace/files.js";
 import { parseYamlText } from "../workspace/yaml-file.js";
 
@@ -21,4 +22,17 @@ export async function loadFeeds(root: string): Promise<FeedsFile> {
 export function packageInfo(): { version: string; homepage?: string } {
   const text = readFileSync(new URL("../../package.json", import.meta.url), "utf8");
   return JSON.parse(text) as { version: string; homepage?: string };
+}
+
+/** A damaged store is the user's to restore: say which file and line. */
+export function storeFailure(error: unknown): never {
+  if (error instanceof StoreError) {
+    throw new UserError(
+      error.file.endsWith(".jsonl")
+        ? `Les fichiers de la veille sont abîmés : la ligne ${error.line} de ${error.file} n'est pas une entrée valide.`
+        : `Les fichiers de la veille sont abîmés : ${error.file} n'a pas la forme attendue.`,
+      { hint: `Restaurez-le depuis git (git checkout -- ${error.file}), puis relancez.` },
+    );
+  }
+  throw error;
 }

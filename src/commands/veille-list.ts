@@ -4,7 +4,7 @@ import type { Item } from "../veille/normalise.js";
 import { readAllMonths, storeMonths } from "../veille/store.js";
 import type { CommandContext, CommandResult } from "./context.js";
 import { workspaceRoot } from "./study-access.js";
-import { storeFailure } from "./veille-pull.js";
+import { storeFailure } from "./veille-input.js";
 
 export interface VeilleListInput {
   since?: string | undefined;
@@ -24,7 +24,13 @@ function fold(text: string): string {
 
 function day(text: string | undefined, flag: string): string | undefined {
   if (text === undefined) return undefined;
-  if (!DAY.test(text) || Number.isNaN(Date.parse(`${text}T12:00:00Z`))) {
+  // Date.parse accepts 2026-02-30 (as 2 March): the day must exist as written.
+  const parsed = new Date(`${text}T12:00:00Z`);
+  if (
+    !DAY.test(text) ||
+    Number.isNaN(parsed.getTime()) ||
+    parsed.toISOString().slice(0, 10) !== text
+  ) {
     throw new UserError(`${flag} attend une date AAAA-MM-JJ, et non « ${text} ».`);
   }
   return text;

@@ -3,7 +3,7 @@ import { UserError } from "../errors.js";
 import { parisDate } from "../paris-time.js";
 import { formatTable } from "../ui/table.js";
 import { resolveSettings, type Source } from "../veille/feeds.js";
-import { fetchSource, mapConcurrent } from "../veille/fetch.js";
+import { fetchSource, mapConcurrent, type Validators } from "../veille/fetch.js";
 import { acquireLock } from "../veille/lock.js";
 import { buildIndex, mergeIntoIndex, monthItems } from "../veille/merge.js";
 import type { Item } from "../veille/normalise.js";
@@ -16,13 +16,12 @@ import {
   type SourcesState,
   STATE_FILE,
   STORE_DIR,
-  StoreError,
   stateText,
 } from "../veille/store.js";
 import { applyWrites, type PlannedWrite, removeStaleTemps } from "../workspace/write-plan.js";
 import type { CommandContext, CommandResult } from "./context.js";
 import { workspaceRoot } from "./study-access.js";
-import { loadFeeds, packageInfo } from "./veille-input.js";
+import { loadFeeds, packageInfo, storeFailure } from "./veille-input.js";
 
 export interface VeillePullInput {
   sources: string[];
@@ -36,7 +35,7 @@ type Outcome =
       status: "ok";
       items: Item[];
       url: string;
-      validators: { etag?: string; lastModified?: string };
+      validators: Validators;
     }
   | { source: Source; status: "not-modified" }
   | { source: Source; status: "error"; reason: string };
@@ -48,18 +47,6 @@ function statusFr(status: "ok" | "not-modified" | "error", fresh: number): strin
 
 function count(n: number, singular: string, plural: string): string {
   return `${n} ${n > 1 ? plural : singular}`;
-}
-
-export function storeFailure(error: unknown): never {
-  if (error instanceof StoreError) {
-    throw new UserError(
-      `Le magasin de la veille est abîmé : ${error.file}, ligne ${error.line}, n'est pas une ligne JSON valide.`,
-      {
-        hint: "Restaurez ce fichier depuis git (git checkout -- FICHIER), puis relancez.",
-      },
-    );
-  }
-  throw error;
 }
 
 export async function runVeillePull(
@@ -85,12 +72,15 @@ export async function runVeillePull(
   const html = wanted.filter((s) => s.kind === "html");
   if (html.length > 0) {
     context.output.info(
-      `Pages sans flux pas encore prises en charge, laissées de côté : ${html.map((s) => s.id).join(", ")}.`,
+      `Les pages sans flux ne sont pas encore prises en charge ; laissées de côté : ${html.map((s) => s.id).join(", ")}.`,
     );
   }
   const sources = wanted.filter((s) => s.kind !== "html");
   if (sources.length === 0) {
-    context.output.info("Aucune source à interroger (feeds.yaml n'en active aucune).");
+    // Nothing to ask: nothing is written either.
+    context.output.info("Aucune source à interroger : rien n'a été fait.");
+    if (input.json) context.output.jsonDocument({ sources: [], new: 0 });
+    return 0;
   }
 
   const lock = input.dryRun ? undefined : await acquireLock(root);
@@ -100,6 +90,12 @@ export async function runVeillePull(
       { hint: "Attendez qu'elle se termine, puis relancez « pile veille pull ».", exitCode: 1 },
     );
   }
+  // Ctrl-C during a pull: leave no lock behind (the files are always whole).
+  const onInterrupt = () => {
+    if (lock?.ok) lock.releaseSync();
+    process.exit(130);
+  };
+  if (lock?.ok) process.once("SIGINT", onInterrupt);
   try {
     if (!input.dryRun) {
       // Temporary files of a pull that was killed are not part of the store.
@@ -132,6 +128,7 @@ export async function runVeillePull(
             ? {
                 ...(previous.etag ? { etag: previous.etag } : {}),
                 ...(previous.lastModified ? { lastModified: previous.lastModified } : {}),
+                ...(previous.validatorsUrl ? { url: previous.validatorsUrl } : {}),
               }
             : {};
         const fetched = await fetchSource(source.url, validators, {
@@ -205,6 +202,10 @@ export async function runVeillePull(
         next.url = outcome.source.url;
         delete next.etag;
         delete next.lastModified;
+        delete next.validatorsUrl;
+        if (outcome.validators.url && outcome.validators.url !== outcome.source.url) {
+          next.validatorsUrl = outcome.validators.url;
+        }
         if (outcome.validators.etag) next.etag = outcome.validators.etag;
         if (outcome.validators.lastModified) next.lastModified = outcome.validators.lastModified;
         if ((merged.newBySource.get(id) ?? 0) > 0) next.lastNewItem = stamp;
@@ -229,6 +230,10 @@ export async function runVeillePull(
       ...(o.status === "error" ? { error: o.reason } : {}),
     }));
     const failed = report.filter((r) => r.status === "error").length;
+    // Entries read per source: a feed that answers with nothing is said plainly.
+    const read = new Map(
+      outcomes.flatMap((o) => (o.status === "ok" ? [[o.source.id, o.items.length] as const] : [])),
+    );
     if (input.json) {
       context.output.jsonDocument({
         sources: report,
@@ -239,17 +244,27 @@ export async function runVeillePull(
       if (report.length > 0) {
         context.output.data(
           formatTable(
-            ["Source", "État", "Nouveaux", "Détail"],
-            report.map((r) => [r.id, statusFr(r.status, r.new), String(r.new), r.error ?? ""]),
+            ["Source", "État", "Nouvelles", "Détail"],
+            report.map((r) => [
+              r.id,
+              statusFr(r.status, r.new),
+              String(r.new),
+              r.error ?? (read.get(r.id) === 0 ? "flux vide : aucune entrée" : ""),
+            ]),
           ),
         );
       }
       context.output.info(
-        `${input.dryRun ? "Aperçu (rien n'a été écrit) : " : ""}${merged.added.length === 0 ? "aucune nouvelle entrée" : count(merged.added.length, "nouvelle entrée", "nouvelles entrées")} dans la veille${failed > 0 ? ` ; ${count(failed, "source en erreur", "sources en erreur")}` : ""}.`,
+        `${input.dryRun ? "Aperçu (rien n'a été écrit) : " : ""}${merged.added.length === 0 ? "Aucune nouvelle entrée" : count(merged.added.length, "nouvelle entrée", "nouvelles entrées")} dans la veille${failed > 0 ? ` ; ${count(failed, "source en erreur", "sources en erreur")}` : ""}.`,
       );
+      if (input.dryRun)
+        context.output.info(
+          `Fichiers qui seraient écrits : ${writes.map((w) => w.path).join(", ")}.`,
+        );
     }
     return failed > 0 ? 1 : 0;
   } finally {
+    process.removeListener("SIGINT", onInterrupt);
     if (lock?.ok) await lock.release();
   }
 }

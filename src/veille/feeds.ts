@@ -25,7 +25,10 @@ export const sourceUrlSchema = z
         return false;
       }
     },
-    { message: "adresse http(s) ou file:chemin/relatif/a/l/espace attendue" },
+    {
+      message:
+        "adresse http:// ou https:// attendue, ou file: suivi d'un chemin relatif à l'espace de travail (par exemple file:exemples/flux.xml)",
+    },
   );
 
 export const topicSchema = z.strictObject({

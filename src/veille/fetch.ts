@@ -12,6 +12,8 @@ import { systemReason } from "../workspace/system-errors.js";
 export interface Validators {
   etag?: string;
   lastModified?: string;
+  /** The URL that answered with these validators (after redirects): they are sent to it only. */
+  url?: string;
 }
 
 export interface FetchOptions {
@@ -115,15 +117,15 @@ async function attempt(
     for (let redirects = 0; ; redirects++) {
       seen.add(current);
       const headers: Record<string, string> = { "user-agent": options.userAgent, accept: ACCEPT };
-      // Validators belong to the source's URL: sent on the first request only.
-      if (redirects === 0 && validators.etag) headers["if-none-match"] = validators.etag;
-      if (redirects === 0 && validators.lastModified)
-        headers["if-modified-since"] = validators.lastModified;
+      // Validators belong to the URL that gave them (the end of the redirects).
+      const own = current === (validators.url ?? url);
+      if (own && validators.etag) headers["if-none-match"] = validators.etag;
+      if (own && validators.lastModified) headers["if-modified-since"] = validators.lastModified;
       let response: Response;
       try {
         response = await fetch(current, { headers, redirect: "manual", signal: controller.signal });
       } catch (error) {
-        if (controller.signal.aborted) throw new Failure("délai dépassé");
+        if (controller.signal.aborted) throw new Failure("délai dépassé", true);
         throw networkReason(error);
       }
       if (response.status >= 300 && response.status < 400 && response.status !== 304) {
@@ -162,7 +164,7 @@ async function attempt(
         bytes = await readCapped(response.body, options.maxBytes, () => controller.abort());
       } catch (error) {
         if (error instanceof Failure) throw error;
-        if (controller.signal.aborted) throw new Failure("délai dépassé");
+        if (controller.signal.aborted) throw new Failure("délai dépassé", true);
         throw networkReason(error);
       }
       const etag = response.headers.get("etag") ?? undefined;
@@ -172,7 +174,11 @@ async function attempt(
         bytes,
         contentType: response.headers.get("content-type") ?? undefined,
         url: current,
-        validators: { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) },
+        validators: {
+          ...(etag ? { etag } : {}),
+          ...(lastModified ? { lastModified } : {}),
+          url: current,
+        },
       };
     }
   } finally {

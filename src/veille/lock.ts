@@ -1,14 +1,21 @@
+import { randomBytes } from "node:crypto";
+import { unlinkSync } from "node:fs";
 import { mkdir, open, readFile, unlink } from "node:fs/promises";
 import path from "node:path";
 
 /**
- * One pull at a time: `veille/.lock` holds the pid of the pull that writes.
- * A lock left by a process that no longer exists is taken over at once.
+ * One pull at a time: `veille/.lock` holds "<pid> <token>" of the pull that
+ * writes. A lock left by a process that no longer exists is taken over at
+ * once. The file is created with O_EXCL, removed only by its owner, and a
+ * stale lock is removed only if it still holds what was judged stale, which
+ * keeps two pulls from both believing they hold the lock.
  */
 
 export const LOCK_FILE = "veille/.lock";
 
-export type LockResult = { ok: true; release: () => Promise<void> } | { ok: false; pid: number };
+export type LockResult =
+  | { ok: true; release: () => Promise<void>; releaseSync: () => void }
+  | { ok: false; pid: number };
 
 function alive(pid: number): boolean {
   try {
@@ -23,20 +30,42 @@ function alive(pid: number): boolean {
 export async function acquireLock(root: string): Promise<LockResult> {
   const file = path.join(root, LOCK_FILE);
   await mkdir(path.dirname(file), { recursive: true });
-  for (let attempt = 0; attempt < 3; attempt++) {
+  const content = `${process.pid} ${randomBytes(8).toString("hex")}\n`;
+  const ours = async () => (await readFile(file, "utf8").catch(() => "")) === content;
+  for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const handle = await open(file, "wx");
-      await handle.writeFile(`${process.pid}\n`);
+      await handle.writeFile(content);
       await handle.close();
-      return { ok: true, release: () => unlink(file).catch(() => undefined) };
+      return {
+        ok: true,
+        release: async () => {
+          if (await ours()) await unlink(file).catch(() => undefined);
+        },
+        // For a signal handler, where nothing can be awaited.
+        releaseSync: () => {
+          try {
+            unlinkSync(file);
+          } catch {
+            // already gone
+          }
+        },
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
-    const pid = Number.parseInt(await readFile(file, "utf8").catch(() => ""), 10);
+    const seen = await readFile(file, "utf8").catch(() => "");
+    const pid = Number.parseInt(seen, 10);
     if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid))
       return { ok: false, pid };
-    // Stale (or unreadable, half-written by a killed pull): take it over.
-    await unlink(file).catch(() => undefined);
+    if (seen === "" && attempt === 0) {
+      // Possibly being written by a pull that has just created it: look again.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      continue;
+    }
+    // Stale: remove it, unless it changed meanwhile (another pull took it over first).
+    if ((await readFile(file, "utf8").catch(() => "")) === seen)
+      await unlink(file).catch(() => undefined);
   }
   return { ok: false, pid: 0 };
 }

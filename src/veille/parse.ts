@@ -43,6 +43,8 @@ type Entry = Record<string, unknown> & { $?: Record<string, string> };
 interface AtomInternals {
   parseItemAtom(this: unknown, entry: Entry): Record<string, unknown>;
   buildAtomFeed(this: unknown, xml: { feed: Entry }): Record<string, unknown>;
+  parseItemRss(this: unknown, item: Entry, fields: unknown): Record<string, unknown>;
+  buildRSS2(this: unknown, xml: unknown): Record<string, unknown>;
 }
 const base = Parser.prototype as unknown as AtomInternals;
 
@@ -53,10 +55,16 @@ const base = Parser.prototype as unknown as AtomInternals;
  */
 class LenientParser extends Parser<Record<string, unknown>, Record<string, unknown>> {
   parseItemAtom(entry: Entry): Record<string, unknown> {
-    const { published, updated, ...rest } = entry;
-    const item = base.parseItemAtom.call(this, rest as Entry);
+    const { published, updated, link, ...rest } = entry;
+    const href = atomLink(link);
+    const item = base.parseItemAtom.call(this, {
+      ...rest,
+      ...(href ? { link: [{ $: { href } }] } : {}),
+    } as Entry);
+    const title = flatText(Array.isArray(entry.title) ? entry.title[0] : entry.title);
     return {
       ...item,
+      ...(title ? { title } : {}),
       rawPublished: firstText(published),
       rawUpdated: firstText(updated),
       xmlBase: entry.$?.["xml:base"],
@@ -65,6 +73,52 @@ class LenientParser extends Parser<Record<string, unknown>, Record<string, unkno
   buildAtomFeed(xml: { feed: Entry }): Record<string, unknown> {
     return { ...base.buildAtomFeed.call(this, xml), xmlBase: xml.feed.$?.["xml:base"] };
   }
+  parseItemRss(item: Entry, fields: unknown): Record<string, unknown> {
+    return { ...base.parseItemRss.call(this, item, fields), xmlBase: item.$?.["xml:base"] };
+  }
+  buildRSS2(xml: { rss: Entry & { channel?: Entry[] } }): Record<string, unknown> {
+    const channel = xml.rss.channel?.[0];
+    return {
+      ...base.buildRSS2.call(this, xml),
+      xmlBase: channel?.$?.["xml:base"] ?? xml.rss.$?.["xml:base"],
+    };
+  }
+}
+
+/**
+ * The entry's page: the first <link> with an href whose rel is absent or
+ * "alternate", else any link that is not an enclosure, self or edit link,
+ * else a link written as text (<link>http://…</link>, common in
+ * hand-made feeds, which rss-parser cannot read).
+ */
+function atomLink(links: unknown): string | undefined {
+  const list = Array.isArray(links) ? links : links === undefined ? [] : [links];
+  const withHref = list.flatMap((link) => {
+    const attributes = (link as Entry | undefined)?.$;
+    return attributes?.href ? [{ href: attributes.href, rel: attributes.rel }] : [];
+  });
+  const pick =
+    withHref.find((l) => l.rel === undefined || l.rel === "alternate") ??
+    withHref.find((l) => !["enclosure", "self", "edit", "edit-media"].includes(l.rel ?? ""));
+  if (pick) return pick.href;
+  return list
+    .map((link) => flatText(link))
+    .find((text) => /^https?:\/\//i.test(text.trim()))
+    ?.trim();
+}
+
+/** All the text inside an xml2js value (xhtml titles are nested elements). */
+function flatText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) return value.map(flatText).join(" ");
+  if (value && typeof value === "object") {
+    return Object.entries(value)
+      .filter(([key]) => key !== "$")
+      .map(([, child]) => flatText(child))
+      .join(" ")
+      .trim();
+  }
+  return "";
 }
 
 function firstText(value: unknown): string | undefined {
@@ -134,13 +188,19 @@ const NAMED_FR: Record<string, string> = {
  * HTML entity unknown to XML becomes its character (or stays as text).
  */
 export function repairXml(text: string): string {
-  return text
-    .replace(/&(?!(?:[A-Za-z][A-Za-z0-9]*|#\d+|#x[0-9A-Fa-f]+);)/g, "&amp;")
-    .replace(/&([A-Za-z][A-Za-z0-9]*);/g, (match, name: string) => {
-      if (XML_ENTITIES.has(name)) return match;
-      const char = NAMED_FR[name];
-      return char === undefined ? `&amp;${name};` : `&#${char.codePointAt(0)};`;
-    });
+  return (
+    text
+      // HTML line breaks and images left unescaped inside a description: a
+      // break becomes a space, an image goes (a summary is plain text anyway).
+      .replace(/<(br|hr|wbr)(\s[^<>]*)?\/?>/gi, " ")
+      .replace(/<img(\s[^<>]*)?\/?>/gi, "")
+      .replace(/&(?!(?:[A-Za-z][A-Za-z0-9]*|#\d+|#x[0-9A-Fa-f]+);)/g, "&amp;")
+      .replace(/&([A-Za-z][A-Za-z0-9]*);/g, (match, name: string) => {
+        if (XML_ENTITIES.has(name)) return match;
+        const char = NAMED_FR[name];
+        return char === undefined ? `&amp;${name};` : `&#${char.codePointAt(0)};`;
+      })
+  );
 }
 
 function looksLikeHtml(text: string): boolean {
@@ -229,17 +289,41 @@ async function parseXml(text: string): Promise<Record<string, unknown>> {
 
 /** The name of the document's root element, skipping the prolog, comments and DOCTYPE. */
 export function rootElement(xml: string): string | undefined {
-  const withoutProlog = xml.replace(
-    /<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE(?:[^[>]|\[[\s\S]*?\])*>/gi,
-    "",
-  );
-  return /<([A-Za-z_][\w:.-]*)/.exec(withoutProlog)?.[1];
+  // A linear scan, not a regular expression: a crafted DOCTYPE must not make
+  // the pull spin (catastrophic backtracking).
+  let at = 0;
+  for (;;) {
+    at = xml.indexOf("<", at);
+    if (at < 0) return undefined;
+    if (xml.startsWith("<?", at)) {
+      const end = xml.indexOf("?>", at + 2);
+      if (end < 0) return undefined;
+      at = end + 2;
+    } else if (xml.startsWith("<!--", at)) {
+      const end = xml.indexOf("-->", at + 4);
+      if (end < 0) return undefined;
+      at = end + 3;
+    } else if (xml.startsWith("<!", at)) {
+      // <!DOCTYPE …>, possibly with an internal subset in brackets.
+      let depth = 0;
+      let i = at + 2;
+      for (; i < xml.length; i++) {
+        const char = xml[i];
+        if (char === "[") depth++;
+        else if (char === "]") depth = Math.max(0, depth - 1);
+        else if (char === ">" && depth === 0) break;
+      }
+      if (i >= xml.length) return undefined;
+      at = i + 1;
+    } else {
+      return /^<([A-Za-z_][\w:.-]*)/.exec(xml.slice(at, at + 200))?.[1];
+    }
+  }
 }
 
 const FEED_ROOTS: Record<string, RawFeed["format"]> = {
   rss: "rss",
   "rdf:RDF": "rss",
-  RDF: "rss",
   feed: "atom",
 };
 

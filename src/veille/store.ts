@@ -15,8 +15,10 @@ export const ITEMS_DIR = "veille/items";
 export const STATE_FILE = "veille/sources.json";
 
 export interface SourceState {
-  /** The URL the validators belong to. */
+  /** The source's URL when the validators were stored (a changed URL drops them). */
   url?: string;
+  /** The URL that gave the validators, at the end of the redirects. */
+  validatorsUrl?: string;
   etag?: string;
   lastModified?: string;
   lastSuccess?: string;
@@ -77,6 +79,7 @@ function parseLine(text: string, file: string, line: number): Item {
     !item ||
     typeof item.id !== "string" ||
     typeof item.published !== "string" ||
+    Number.isNaN(Date.parse(item.published)) ||
     !Array.isArray(item.sources)
   ) {
     throw new StoreError(file, line);
@@ -125,9 +128,23 @@ export async function readAllMonths(
 export async function readState(root: string): Promise<SourcesState> {
   try {
     const value = JSON.parse(await readFile(path.join(root, STATE_FILE), "utf8")) as {
-      sources?: SourcesState;
+      sources?: unknown;
     };
-    return value.sources ?? {};
+    const sources = value?.sources ?? {};
+    // A hand-edited state must not turn into nonsense (a count of "x1"): check its shape.
+    if (typeof sources !== "object" || sources === null || Array.isArray(sources))
+      throw new StoreError(STATE_FILE, 1);
+    for (const entry of Object.values(sources as Record<string, unknown>)) {
+      const failures = (entry as SourceState | null)?.consecutiveFailures;
+      if (
+        typeof entry !== "object" ||
+        entry === null ||
+        (failures !== undefined && !Number.isInteger(failures))
+      ) {
+        throw new StoreError(STATE_FILE, 1);
+      }
+    }
+    return sources as SourcesState;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
     if (error instanceof SyntaxError) throw new StoreError(STATE_FILE, 1);
@@ -139,6 +156,7 @@ export async function readState(root: string): Promise<SourcesState> {
 export function stateText(state: SourcesState): string {
   const keys: readonly (keyof SourceState)[] = [
     "url",
+    "validatorsUrl",
     "etag",
     "lastModified",
     "lastSuccess",

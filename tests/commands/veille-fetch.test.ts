@@ -157,7 +157,7 @@ describe("fetchSource: success and conditional GET", () => {
       bytes: expect.any(Uint8Array),
       contentType: "application/rss+xml; charset=utf-8",
       url: feed.url("/rss"),
-      validators: { etag: '"v1"', lastModified: "Fri, 20 Nov 2026 09:00:00 GMT" },
+      validators: { etag: '"v1"', lastModified: "Fri, 20 Nov 2026 09:00:00 GMT", url: feed.url("/rss") },
     });
     if (result.status === "ok") expect(text(result.bytes)).toBe(FEED);
   });
@@ -165,7 +165,7 @@ describe("fetchSource: success and conditional GET", () => {
   it("without validators from the server, returns none", async () => {
     const feed = await serve({ "/rss": { body: FEED } });
     const result = await fetchSource(feed.url("/rss"), {}, options());
-    expect(result).toMatchObject({ status: "ok", validators: {}, contentType: undefined });
+    expect(result).toMatchObject({ status: "ok", validators: { url: feed.url("/rss") }, contentType: undefined });
   });
 
   it("sends its user agent and accept header, and no validators it was not given", async () => {
@@ -411,11 +411,22 @@ describe("fetchSource: size cap", () => {
 });
 
 describe("fetchSource: timeouts, retries and network errors", () => {
-  it("a server that never answers: délai dépassé, not retried", async () => {
+  it("a server that never answers: délai dépassé, after one more try", async () => {
     const feed = await serve({ "/hang": { hang: true } });
     const result = await fetchSource(feed.url("/hang"), {}, options({ timeoutMs: 50 }));
     expect(result).toEqual({ status: "error", reason: "délai dépassé" });
-    expect(hits(feed, "/hang")).toBe(1);
+    expect(hits(feed, "/hang")).toBe(2);
+  });
+
+  it("sends the validators to the URL that gave them, at the end of a redirect", async () => {
+    const feed = await serve({
+      "/go": { redirect: "/rss" },
+      "/rss": { body: FEED, etag: '"v1"' },
+    });
+    const first = await fetchSource(feed.url("/go"), {}, options());
+    expect(first).toMatchObject({ status: "ok", validators: { etag: '"v1"', url: feed.url("/rss") } });
+    const validators = first.status === "ok" ? first.validators : {};
+    expect(await fetchSource(feed.url("/go"), validators, options())).toMatchObject({ status: "not-modified" });
   });
 
   it("a body that stalls after the headers: délai dépassé", async () => {

@@ -130,7 +130,7 @@ describe("feedsSchema: source URLs", () => {
 
   it("says, in French, what an address must be", () => {
     expect(messages({ sources: [{ ...SOURCE, url: "ftp://x" }] })).toEqual([
-      "adresse http(s) ou file:chemin/relatif/a/l/espace attendue",
+      "adresse http:// ou https:// attendue, ou file: suivi d'un chemin relatif à l'espace de travail (par exemple file:exemples/flux.xml)",
     ]);
   });
 });
