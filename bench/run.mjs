@@ -34,7 +34,9 @@ function measure(label, command, args, options = {}) {
       maxBuffer: 1 << 28,
     });
     // A script that times its own work prints {"ms": …}: that figure is kept.
-    const ms = options.internal ? JSON.parse(result.stdout).ms : Number(process.hrtime.bigint() - start) / 1e6;
+    const ms = options.internal
+      ? JSON.parse(result.stdout).ms
+      : Number(process.hrtime.bigint() - start) / 1e6;
     if (result.status !== (options.expect ?? 0)) {
       throw new Error(`${label}: exit ${result.status}\n${result.stderr}`);
     }
@@ -133,7 +135,12 @@ figures.newDry = measure(
 
 // Scoring: 1 000 ideas × 12 criteria, 10 000 simulations, end to end (YAML included).
 scoringData(1000, 12);
-figures.scoreCore = measure("notation seule (en mémoire), 1 000 pistes × 12 critères, 10 000 tirages", process.execPath, [path.join(root, "bench", "score-core.mjs")], { internal: true });
+figures.scoreCore = measure(
+  "notation seule (en mémoire), 1 000 pistes × 12 critères, 10 000 tirages",
+  process.execPath,
+  [path.join(root, "bench", "score-core.mjs")],
+  { internal: true },
+);
 figures.score = measure(
   "pile score, 1 000 pistes × 12 critères, 10 000 tirages",
   process.execPath,

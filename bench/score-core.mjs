@@ -29,7 +29,13 @@ const ideas = Array.from({ length: 1000 }, (_, i) => {
     const r = random();
     const x = 1 + Math.floor(random() * 5);
     scores[`c${j}`] =
-      r < 0.05 ? null : r < 0.15 ? { low: Math.max(0, x - 1), likely: x, high: Math.min(5, x + 1) } : r < 0.2 ? { raters: { a: x, b: Math.min(5, x + 1), c: Math.max(0, x - 2) } } : x;
+      r < 0.05
+        ? null
+        : r < 0.15
+          ? { low: Math.max(0, x - 1), likely: x, high: Math.min(5, x + 1) }
+          : r < 0.2
+            ? { raters: { a: x, b: Math.min(5, x + 1), c: Math.max(0, x - 2) } }
+            : x;
   }
   return { id: `piste-${i}`, title: `Piste ${i}`, scores };
 });

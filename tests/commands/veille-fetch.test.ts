@@ -157,7 +157,11 @@ describe("fetchSource: success and conditional GET", () => {
       bytes: expect.any(Uint8Array),
       contentType: "application/rss+xml; charset=utf-8",
       url: feed.url("/rss"),
-      validators: { etag: '"v1"', lastModified: "Fri, 20 Nov 2026 09:00:00 GMT", url: feed.url("/rss") },
+      validators: {
+        etag: '"v1"',
+        lastModified: "Fri, 20 Nov 2026 09:00:00 GMT",
+        url: feed.url("/rss"),
+      },
     });
     if (result.status === "ok") expect(text(result.bytes)).toBe(FEED);
   });
@@ -165,7 +169,11 @@ describe("fetchSource: success and conditional GET", () => {
   it("without validators from the server, returns none", async () => {
     const feed = await serve({ "/rss": { body: FEED } });
     const result = await fetchSource(feed.url("/rss"), {}, options());
-    expect(result).toMatchObject({ status: "ok", validators: { url: feed.url("/rss") }, contentType: undefined });
+    expect(result).toMatchObject({
+      status: "ok",
+      validators: { url: feed.url("/rss") },
+      contentType: undefined,
+    });
   });
 
   it("sends its user agent and accept header, and no validators it was not given", async () => {
@@ -424,9 +432,14 @@ describe("fetchSource: timeouts, retries and network errors", () => {
       "/rss": { body: FEED, etag: '"v1"' },
     });
     const first = await fetchSource(feed.url("/go"), {}, options());
-    expect(first).toMatchObject({ status: "ok", validators: { etag: '"v1"', url: feed.url("/rss") } });
+    expect(first).toMatchObject({
+      status: "ok",
+      validators: { etag: '"v1"', url: feed.url("/rss") },
+    });
     const validators = first.status === "ok" ? first.validators : {};
-    expect(await fetchSource(feed.url("/go"), validators, options())).toMatchObject({ status: "not-modified" });
+    expect(await fetchSource(feed.url("/go"), validators, options())).toMatchObject({
+      status: "not-modified",
+    });
   });
 
   it("a body that stalls after the headers: délai dépassé", async () => {
