@@ -87,10 +87,14 @@ export async function runVeillePull(
   if (lock && !lock.ok) {
     throw new UserError(
       `Une autre collecte de la veille est en cours${lock.pid ? ` (processus ${lock.pid})` : ""} : rien n'a été fait.`,
-      { hint: "Attendez qu'elle se termine, puis relancez « pile veille pull ».", exitCode: 1 },
+      {
+        hint: "Attendez qu'elle se termine, puis relancez « pile veille pull » (si aucune collecte ne tourne, supprimez veille/.lock).",
+        exitCode: 1,
+      },
     );
   }
   // Ctrl-C during a pull: leave no lock behind (the files are always whole).
+  // The one exit outside main.ts: a signal handler has no caller to return a code to.
   const onInterrupt = () => {
     if (lock?.ok) lock.releaseSync();
     process.exit(130);
