@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
 import { CommanderError } from "commander";
 import { buildCli } from "./cli.js";
 import type { CommandContext } from "./commands/context.js";
 import { CancelledError, formatLocation, UserError } from "./errors.js";
+import { packageInfo } from "./package-info.js";
 import { createOutput, type Writable } from "./ui/output.js";
 import { createInquirerPrompter, isInteractive, type Prompter } from "./ui/prompts.js";
 
@@ -25,11 +25,6 @@ export interface ProcessIo {
   prompter?: Prompter;
 }
 
-function packageVersion(): string {
-  const text = readFileSync(new URL("../package.json", import.meta.url), "utf8");
-  return (JSON.parse(text) as { version: string }).version;
-}
-
 function wantsDebug(argv: readonly string[], env: ProcessIo["env"]): boolean {
   return argv.includes("--debug") || env.PILE_DEBUG === "1";
 }
@@ -45,7 +40,7 @@ export async function main(io: ProcessIo): Promise<number> {
       env: io.env,
       colorFlag: !io.argv.includes("--no-color"),
     });
-  const program = buildCli(packageVersion(), {
+  const program = buildCli(packageInfo().version, {
     context: ({ color, workspace, json }) => {
       const output = createOutput({
         stdout: io.stdout,

@@ -1,6 +1,7 @@
 import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../errors.js";
+import { pathExists } from "../workspace/files.js";
 import { planInit, WORKSPACE_FILES } from "../workspace/init-plan.js";
 import { displayPath } from "../workspace/locate.js";
 import { systemReason } from "../workspace/system-errors.js";
@@ -14,13 +15,6 @@ export interface InitInput {
   json: boolean;
 }
 
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
-}
-
 export async function runInit(context: CommandContext, input: InitInput): Promise<CommandResult> {
   const root = path.resolve(context.cwd, input.dir);
   const rootStat = await stat(root).catch(() => undefined);
@@ -31,7 +25,7 @@ export async function runInit(context: CommandContext, input: InitInput): Promis
   }
   const existing = new Set<string>();
   for (const file of WORKSPACE_FILES)
-    if (await exists(path.join(root, file.path))) existing.add(file.path);
+    if (await pathExists(path.join(root, file.path))) existing.add(file.path);
   const sources: Record<string, string> = {};
   for (const file of WORKSPACE_FILES) {
     sources[file.source] = await readFile(

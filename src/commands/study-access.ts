@@ -6,15 +6,15 @@ import { isValidDate, parisDate } from "../study/dates.js";
 import { type Study, studySchema } from "../study/schema.js";
 import { TemplateError } from "../study/template-error.js";
 import { readTextIfExists, readYamlFile } from "../workspace/files.js";
-import { findWorkspace } from "../workspace/locate.js";
+import { workspaceRoot } from "../workspace/locate.js";
+
+// Every study command starts here; the watch commands import it from workspace/locate.ts.
+export { workspaceRoot };
+
 import { parseYamlText } from "../workspace/yaml-file.js";
 import type { CommandContext } from "./context.js";
 
 /** What the study commands share: finding the workspace, its catalog and its studies. */
-
-export function workspaceRoot(context: CommandContext): Promise<string> {
-  return findWorkspace({ flag: context.workspaceFlag, env: context.env, cwd: context.cwd });
-}
 
 export async function loadCatalog(root: string): Promise<Catalog> {
   const result = await readYamlFile(root, "pile.yaml", workspaceConfigSchema);

@@ -1,11 +1,10 @@
-import { stat } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../errors.js";
 import type { Grid } from "../scoring/grid.js";
 import type { Catalog } from "../study/catalog.js";
 import { checkStudy, type Problem } from "../study/check.js";
 import { studySchema } from "../study/schema.js";
-import { readTextIfExists, readTextTree } from "../workspace/files.js";
+import { pathExists, readTextIfExists, readTextTree } from "../workspace/files.js";
 import { parseYamlText, type YamlProblem } from "../workspace/yaml-file.js";
 import type { CommandContext, CommandResult } from "./context.js";
 import { optionalGrid, studyScores } from "./score-input.js";
@@ -135,13 +134,7 @@ export async function runStudyCheck(
     ids = [];
     for (const id of await studyFolders(root)) {
       // Any study.yaml counts, even one that cannot be read: check says why.
-      if (
-        await stat(path.join(root, "studies", id, "study.yaml")).then(
-          () => true,
-          () => false,
-        )
-      )
-        ids.push(id);
+      if (await pathExists(path.join(root, "studies", id, "study.yaml"))) ids.push(id);
     }
   } else {
     // Unknown ids are bad input (exit 2), reported before anything is checked.

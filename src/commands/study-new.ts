@@ -1,4 +1,3 @@
-import { stat } from "node:fs/promises";
 import path from "node:path";
 import { CancelledError, UserError } from "../errors.js";
 import { type Catalog, findEntry, type Sector, type Territory } from "../study/catalog.js";
@@ -10,6 +9,7 @@ import {
   planNewStudy,
   titleSlugIsEmpty,
 } from "../study/plan.js";
+import { pathExists } from "../workspace/files.js";
 import { loadTemplates } from "../workspace/templates.js";
 import { createDirectory } from "../workspace/write-plan.js";
 import type { CommandContext, CommandResult } from "./context.js";
@@ -198,13 +198,6 @@ function complete(draft: Draft, today: string): NewStudyAnswers {
   return { title, territory, sector, owner, origin: draft.origin ?? "", date: draft.date ?? today };
 }
 
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
-}
-
 async function interactiveAnswers(
   context: CommandContext,
   catalog: Catalog,
@@ -264,7 +257,7 @@ export async function runStudyNew(
   const makePlan = async (answers: NewStudyAnswers) => {
     try {
       const plan = planNewStudy(answers, catalog, templates.sources);
-      return { plan, taken: await exists(path.join(root, plan.dir)) };
+      return { plan, taken: await pathExists(path.join(root, plan.dir)) };
     } catch (error) {
       templateFailure(error);
     }

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { UserError } from "../errors.js";
 import { type FeedsFile, feedsSchema } from "../veille/feeds.js";
 import { StoreError } from "../veille/store.js";
@@ -17,11 +16,6 @@ export async function loadFeeds(root: string): Promise<FeedsFile> {
   const parsed = parseYamlText(text, "feeds.yaml", feedsSchema);
   if (!parsed.ok) throw parsed.error;
   return parsed.value;
-}
-
-export function packageInfo(): { version: string; homepage?: string } {
-  const text = readFileSync(new URL("../../package.json", import.meta.url), "utf8");
-  return JSON.parse(text) as { version: string; homepage?: string };
 }
 
 /** A damaged store is the user's to restore: say which file and line. */

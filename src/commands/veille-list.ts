@@ -1,9 +1,10 @@
 import { UserError } from "../errors.js";
-import { parisDate } from "../paris-time.js";
-import type { Item } from "../veille/normalise.js";
+import { isValidDate, parisDate } from "../paris-time.js";
+import { type Item, newestFirst } from "../veille/normalise.js";
 import { readAllMonths, storeMonths } from "../veille/store.js";
+import { foldText } from "../veille/tag.js";
+import { workspaceRoot } from "../workspace/locate.js";
 import type { CommandContext, CommandResult } from "./context.js";
-import { workspaceRoot } from "./study-access.js";
 import { storeFailure } from "./veille-input.js";
 
 export interface VeilleListInput {
@@ -16,24 +17,9 @@ export interface VeilleListInput {
   json: boolean;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-function fold(text: string): string {
-  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
-}
-
 function day(text: string | undefined, flag: string): string | undefined {
-  if (text === undefined) return undefined;
-  // Date.parse accepts 2026-02-30 (as 2 March): the day must exist as written.
-  const parsed = new Date(`${text}T12:00:00Z`);
-  if (
-    !DAY.test(text) ||
-    Number.isNaN(parsed.getTime()) ||
-    parsed.toISOString().slice(0, 10) !== text
-  ) {
-    throw new UserError(`${flag} attend une date AAAA-MM-JJ, et non « ${text} ».`);
-  }
-  return text;
+  if (text === undefined || isValidDate(text)) return text;
+  throw new UserError(`${flag} attend une date AAAA-MM-JJ qui existe, et non « ${text} ».`);
 }
 
 export async function runVeilleList(
@@ -67,28 +53,18 @@ export async function runVeilleList(
   } catch (error) {
     storeFailure(error);
   }
-  const search = input.search === undefined ? undefined : fold(input.search);
+  const search = input.search === undefined ? undefined : foldText(input.search);
   let items = [...all.values()].flat().filter((item) => {
     const date = parisDate(new Date(item.published));
     if (since !== undefined && date < since) return false;
     if (until !== undefined && date > until) return false;
     if (input.tag !== undefined && !item.tags.includes(input.tag)) return false;
     if (input.source !== undefined && !item.sources.includes(input.source)) return false;
-    if (search !== undefined && !fold(`${item.title}\n${item.summary}`).includes(search))
+    if (search !== undefined && !foldText(`${item.title}\n${item.summary}`).includes(search))
       return false;
     return true;
   });
-  items.sort((a, b) =>
-    a.published < b.published
-      ? 1
-      : a.published > b.published
-        ? -1
-        : a.id < b.id
-          ? -1
-          : a.id > b.id
-            ? 1
-            : 0,
-  );
+  items.sort(newestFirst);
   if (limit !== undefined) items = items.slice(0, limit);
   if (input.json) {
     context.output.jsonDocument(

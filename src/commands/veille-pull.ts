@@ -1,5 +1,6 @@
 import path from "node:path";
 import { UserError } from "../errors.js";
+import { packageInfo } from "../package-info.js";
 import { parisDate } from "../paris-time.js";
 import { formatTable } from "../ui/table.js";
 import { resolveSettings, type Source } from "../veille/feeds.js";
@@ -18,10 +19,10 @@ import {
   STORE_DIR,
   stateText,
 } from "../veille/store.js";
+import { workspaceRoot } from "../workspace/locate.js";
 import { applyWrites, type PlannedWrite, removeStaleTemps } from "../workspace/write-plan.js";
 import type { CommandContext, CommandResult } from "./context.js";
-import { workspaceRoot } from "./study-access.js";
-import { loadFeeds, packageInfo, storeFailure } from "./veille-input.js";
+import { loadFeeds, storeFailure } from "./veille-input.js";
 
 export interface VeillePullInput {
   sources: string[];

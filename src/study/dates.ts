@@ -1,18 +1,10 @@
+import { isValidDate } from "../paris-time.js";
+
 /** Calendar dates as `YYYY-MM-DD` strings: no clock times in dossiers. */
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-export function isValidDate(text: string): boolean {
-  const match = ISO_DATE.exec(text);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return (
-    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
-  );
-}
-
-export { parisDate } from "../paris-time.js";
+export { isValidDate, parisDate } from "../paris-time.js";
 
 const MONTHS_FR = [
   "janvier",

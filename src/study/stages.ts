@@ -89,8 +89,3 @@ export function stepsTo(current: Stage, target: Stage | undefined): StepResult {
   }
   return { ok: true, stages: MAIN_LINE.slice(from + 1, to + 1) as Stage[] };
 }
-
-/** Stages whose files a study at `stage` must hold, given its history. */
-export function stagesReached(history: readonly { stage: Stage }[]): Stage[] {
-  return history.map((entry) => entry.stage);
-}

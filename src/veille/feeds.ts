@@ -113,7 +113,6 @@ export const feedsSchema = z.strictObject({
 });
 
 export type FeedsFile = z.infer<typeof feedsSchema>;
-export type Topic = z.infer<typeof topicSchema>;
 export type Source = z.infer<typeof sourceSchema>;
 
 export interface Settings {

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { unlinkSync } from "node:fs";
 import { mkdir, open, readFile, unlink } from "node:fs/promises";
 import path from "node:path";
+import { processAlive } from "../workspace/processes.js";
 
 /**
  * One pull at a time: `veille/.lock` holds "<pid> <token>" of the pull that
@@ -16,16 +17,6 @@ export const LOCK_FILE = "veille/.lock";
 export type LockResult =
   | { ok: true; release: () => Promise<void>; releaseSync: () => void }
   | { ok: false; pid: number };
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 export async function acquireLock(root: string): Promise<LockResult> {
   const file = path.join(root, LOCK_FILE);
@@ -56,7 +47,7 @@ export async function acquireLock(root: string): Promise<LockResult> {
     }
     const seen = await readFile(file, "utf8").catch(() => "");
     const pid = Number.parseInt(seen, 10);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid))
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid))
       return { ok: false, pid };
     if (seen === "" && attempt === 0) {
       // Possibly being written by a pull that has just created it: look again.

@@ -1,4 +1,4 @@
-import { type Item, sameItemKey } from "./normalise.js";
+import { type Item, oldestFirst, sameItemKey } from "./normalise.js";
 
 /**
  * Merging freshly fetched items into the store, in memory. An item already
@@ -75,15 +75,5 @@ export function monthItems(index: StoreIndex, month: string): Item[] {
   return [...index.byKey.values()]
     .filter((entry) => entry.month === month)
     .map((entry) => entry.item)
-    .sort((a, b) =>
-      a.published < b.published
-        ? -1
-        : a.published > b.published
-          ? 1
-          : a.id < b.id
-            ? -1
-            : a.id > b.id
-              ? 1
-              : 0,
-    );
+    .sort(oldestFirst);
 }

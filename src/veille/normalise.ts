@@ -47,6 +47,18 @@ export function itemId(
   return `${sourceId}:h${hash(`${raw.title ?? ""}|${date ?? raw.dates[0] ?? ""}`)}`;
 }
 
+const compareText = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+
+/** The order of a month file: oldest first, then by id. */
+export function oldestFirst(a: Item, b: Item): number {
+  return compareText(a.published, b.published) || compareText(a.id, b.id);
+}
+
+/** The order of a listing: newest first, then by id. */
+export function newestFirst(a: Item, b: Item): number {
+  return compareText(b.published, a.published) || compareText(a.id, b.id);
+}
+
 /** Two items are the same when they share a canonical link (or, without link, an id). */
 export function sameItemKey(item: Pick<Item, "id" | "link">): string {
   return item.link ?? item.id;

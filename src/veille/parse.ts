@@ -1,4 +1,5 @@
 import Parser from "rss-parser";
+import { namedEntity } from "./text.js";
 
 /**
  * Feed documents to raw items. RSS 0.9x, 1.0 (RDF), 2.0 and Atom go through
@@ -147,42 +148,6 @@ function newParser(): LenientParser {
 
 const XML_ENTITIES = new Set(["amp", "lt", "gt", "quot", "apos"]);
 
-const NAMED_FR: Record<string, string> = {
-  nbsp: "\u00a0",
-  eacute: "é",
-  egrave: "è",
-  ecirc: "ê",
-  euml: "ë",
-  agrave: "à",
-  acirc: "â",
-  ccedil: "ç",
-  icirc: "î",
-  iuml: "ï",
-  ocirc: "ô",
-  ugrave: "ù",
-  ucirc: "û",
-  oelig: "œ",
-  Eacute: "É",
-  Egrave: "È",
-  Agrave: "À",
-  Ccedil: "Ç",
-  laquo: "«",
-  raquo: "»",
-  rsquo: "’",
-  lsquo: "‘",
-  ldquo: "“",
-  rdquo: "”",
-  hellip: "…",
-  ndash: "–",
-  mdash: "—",
-  euro: "€",
-  deg: "°",
-  middot: "·",
-  bull: "•",
-  copy: "©",
-  reg: "®",
-};
-
 /**
  * Makes a nearly-XML document well formed: a bare `&` becomes `&amp;`, and an
  * HTML entity unknown to XML becomes its character (or stays as text).
@@ -197,7 +162,7 @@ export function repairXml(text: string): string {
       .replace(/&(?!(?:[A-Za-z][A-Za-z0-9]*|#\d+|#x[0-9A-Fa-f]+);)/g, "&amp;")
       .replace(/&([A-Za-z][A-Za-z0-9]*);/g, (match, name: string) => {
         if (XML_ENTITIES.has(name)) return match;
-        const char = NAMED_FR[name];
+        const char = namedEntity(name);
         return char === undefined ? `&amp;${name};` : `&#${char.codePointAt(0)};`;
       })
   );
@@ -207,35 +172,38 @@ function looksLikeHtml(text: string): boolean {
   return /^\s*(<!doctype\s+html|<html[\s>])/i.test(text);
 }
 
+/** A string with something in it, else undefined. */
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value : undefined;
+}
+
+/** The object without its undefined values: optional fields stay absent. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+function dates(...candidates: unknown[]): string[] {
+  return candidates.flatMap((date) => nonEmpty(date) ?? []);
+}
+
 function toRaw(feed: Record<string, unknown>, format: RawFeed["format"]): RawFeed {
   const items = Array.isArray(feed.items) ? (feed.items as Record<string, unknown>[]) : [];
-  const text = (value: unknown) =>
-    typeof value === "string" && value.trim() !== "" ? value : undefined;
-  return {
+  return compact({
     format,
-    ...(text(feed.title) ? { title: text(feed.title) } : {}),
-    ...(text(feed.link) ? { link: text(feed.link) } : {}),
-    ...(text(feed.xmlBase) ? { base: text(feed.xmlBase) } : {}),
-    items: items.map((item) => {
-      const guid = text(item.guid) ?? text(item.id);
-      const summary = text(item.content) ?? text(item.summary) ?? text(item.description);
-      const dates = [
-        item.pubDate,
-        item.dcDate,
-        item.date,
-        item.rawPublished,
-        item.rawUpdated,
-      ].flatMap((d) => (text(d) ? [text(d) as string] : []));
-      return {
-        ...(guid ? { guid } : {}),
-        ...(text(item.link) ? { link: text(item.link) } : {}),
-        ...(text(item.title) ? { title: text(item.title) } : {}),
-        ...(summary ? { summary } : {}),
-        dates,
-        ...(text(item.xmlBase) ? { base: text(item.xmlBase) } : {}),
-      };
-    }),
-  };
+    title: nonEmpty(feed.title),
+    link: nonEmpty(feed.link),
+    base: nonEmpty(feed.xmlBase),
+    items: items.map((item) =>
+      compact({
+        guid: nonEmpty(item.guid) ?? nonEmpty(item.id),
+        link: nonEmpty(item.link),
+        title: nonEmpty(item.title),
+        summary: nonEmpty(item.content) ?? nonEmpty(item.summary) ?? nonEmpty(item.description),
+        dates: dates(item.pubDate, item.dcDate, item.date, item.rawPublished, item.rawUpdated),
+        base: nonEmpty(item.xmlBase),
+      }),
+    ),
+  });
 }
 
 function parseJsonFeed(text: string): RawFeed {
@@ -260,27 +228,21 @@ function parseJsonFeed(text: string): RawFeed {
         (item): item is Record<string, unknown> => typeof item === "object" && item !== null,
       )
     : [];
-  const text_ = (value: unknown) =>
-    typeof value === "string" && value.trim() !== "" ? value : undefined;
-  return {
-    format: "json",
-    ...(text_(feed.title) ? { title: text_(feed.title) } : {}),
-    ...(text_(feed.home_page_url) ? { link: text_(feed.home_page_url) } : {}),
-    items: items.map((item) => {
-      const id = item.id === undefined || item.id === null ? undefined : String(item.id);
-      const link = text_(item.url) ?? text_(item.external_url);
-      const summary = text_(item.summary) ?? text_(item.content_html) ?? text_(item.content_text);
-      return {
-        ...(id ? { guid: id } : {}),
-        ...(link ? { link } : {}),
-        ...(text_(item.title) ? { title: text_(item.title) } : {}),
-        ...(summary ? { summary } : {}),
-        dates: [item.date_published, item.date_modified].flatMap((d) =>
-          text_(d) ? [text_(d) as string] : [],
-        ),
-      };
-    }),
-  };
+  return compact({
+    format: "json" as const,
+    title: nonEmpty(feed.title),
+    link: nonEmpty(feed.home_page_url),
+    items: items.map((item) =>
+      compact({
+        guid: item.id === undefined || item.id === null ? undefined : String(item.id) || undefined,
+        link: nonEmpty(item.url) ?? nonEmpty(item.external_url),
+        title: nonEmpty(item.title),
+        summary:
+          nonEmpty(item.summary) ?? nonEmpty(item.content_html) ?? nonEmpty(item.content_text),
+        dates: dates(item.date_published, item.date_modified),
+      }),
+    ),
+  });
 }
 
 async function parseXml(text: string): Promise<Record<string, unknown>> {

@@ -36,7 +36,7 @@ export function compileTopics(topics: readonly TopicRule[]): (text: string) => s
     exclude: wholeWords(topic.exclude ?? []),
   }));
   return (text) => {
-    const folded = fold(text);
+    const folded = foldText(text);
     return compiled
       .filter((topic) => topic.keywords?.test(folded) && !topic.exclude?.test(folded))
       .map((topic) => topic.id);
@@ -45,9 +45,9 @@ export function compileTopics(topics: readonly TopicRule[]): (text: string) => s
 
 /**
  * Text and keywords alike go through this, so that they compare equal when a
- * reader would say they are the same words.
+ * reader would say they are the same words (also used by `veille list --search`).
  */
-function fold(text: string): string {
+export function foldText(text: string): string {
   return (
     text
       .toLowerCase()
@@ -71,7 +71,9 @@ function fold(text: string): string {
  * "-") are dropped; no term at all gives undefined, which matches nothing.
  */
 function wholeWords(terms: readonly string[]): RegExp | undefined {
-  const folded = [...new Set(terms.map((term) => fold(term).trim()))].filter((term) => term !== "");
+  const folded = [...new Set(terms.map((term) => foldText(term).trim()))].filter(
+    (term) => term !== "",
+  );
   if (folded.length === 0) return undefined;
   const alternatives = folded.map(escapeRegExp).join("|");
   return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})(?![\\p{L}\\p{N}])`, "u");

@@ -231,6 +231,11 @@ const WINDOWS_1252_C1: Record<number, number> = {
 const REFERENCE =
   /&((?:amp;|#0*38;|#[xX]0*26;)*)(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);/g;
 
+/** The character of an HTML named entity (`eacute` → é), if it is one pile knows. */
+export function namedEntity(name: string): string | undefined {
+  return Object.hasOwn(NAMED, name) ? NAMED[name] : undefined;
+}
+
 function decodeEntities(text: string): string {
   return text.replace(REFERENCE, (whole, ampersands: string, body: string) => {
     const decoded = decodeReference(body);

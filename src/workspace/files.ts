@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { z } from "zod";
 import { UserError } from "../errors.js";
@@ -6,6 +6,18 @@ import { resolveInside } from "./locate.js";
 import { type ParseResult, parseYamlText } from "./yaml-file.js";
 
 /** Reading workspace files, with French errors that name the file. */
+
+/** Whether something (file, folder) exists at this absolute path; other failures (permissions) are thrown. */
+export async function pathExists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return false;
+    throw error;
+  }
+}
 
 export async function readTextIfExists(
   root: string,

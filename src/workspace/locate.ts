@@ -47,6 +47,15 @@ export async function findWorkspace(input: LocateInput): Promise<string> {
   );
 }
 
+/** The workspace of a command run: its --workspace flag, environment and folder. */
+export function workspaceRoot(run: {
+  workspaceFlag?: string | undefined;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}): Promise<string> {
+  return findWorkspace({ flag: run.workspaceFlag, env: run.env, cwd: run.cwd });
+}
+
 /** Path shown to users: relative to the workspace, with forward slashes. */
 export function displayPath(root: string, absolute: string): string {
   const relative = path.relative(root, absolute);

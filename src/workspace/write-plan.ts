@@ -14,7 +14,9 @@ import {
 } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../errors.js";
+import { pathExists } from "./files.js";
 import { resolveInside } from "./locate.js";
+import { processAlive } from "./processes.js";
 
 /**
  * Writes are planned first (pure code builds a list of PlannedWrite), then
@@ -30,16 +32,6 @@ export interface PlannedWrite {
   content: string;
   /** create: must not exist; replace: updates a file the command has just read. */
   mode: "create" | "replace";
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-    throw error;
-  }
 }
 
 function tempName(target: string): string {
@@ -61,7 +53,7 @@ async function writeDurably(file: string, content: string): Promise<void> {
 
 /** Creates missing parent folders and returns those it created, deepest last. */
 async function ensureDir(dir: string, created: string[]): Promise<void> {
-  if (await exists(dir)) return;
+  if (await pathExists(dir)) return;
   await ensureDir(path.dirname(dir), created);
   await mkdir(dir);
   created.push(dir);
@@ -103,7 +95,7 @@ export function writeFailure(error: unknown, shown: string): UserError {
 export async function applyWrites(root: string, writes: readonly PlannedWrite[]): Promise<void> {
   const targets = writes.map((write) => ({ write, target: resolveInside(root, write.path) }));
   for (const { write, target } of targets) {
-    if (write.mode === "create" && (await exists(target))) {
+    if (write.mode === "create" && (await pathExists(target))) {
       throw new UserError(`${write.path} existe déjà : pile ne l'écrase jamais.`, {
         hint: "Renommez ou déplacez ce fichier si vous voulez vraiment le régénérer.",
       });
@@ -147,7 +139,7 @@ export async function applyWrites(root: string, writes: readonly PlannedWrite[])
         );
         if (mode !== undefined) await chmod(temp, mode);
         await link(target, backup).catch(() => undefined);
-        if (await exists(backup)) replaced.push({ target, backup });
+        if (await pathExists(backup)) replaced.push({ target, backup });
         await rename(temp, target);
       }
       temps.splice(temps.indexOf(temp), 1);
@@ -174,7 +166,7 @@ export async function createDirectory(
   files: readonly { path: string; content: string }[],
 ): Promise<void> {
   const target = resolveInside(root, dir);
-  if (await exists(target)) {
+  if (await pathExists(target)) {
     throw new UserError(`${dir} existe déjà : pile ne l'écrase jamais.`, {
       hint: "Choisissez un autre titre, ou supprimez ce dossier vous-même s'il est vraiment à refaire.",
     });
@@ -193,7 +185,7 @@ export async function createDirectory(
       await writeDurably(inside, file.content);
     }
     current = dir;
-    if (await exists(target)) throw Object.assign(new Error("exists"), { code: "EEXIST" });
+    if (await pathExists(target)) throw Object.assign(new Error("exists"), { code: "EEXIST" });
     // rename() replaces an empty folder that appeared meanwhile, but fails on a
     // non-empty one, so an existing dossier is never touched.
     await rename(staging, target);
@@ -224,15 +216,7 @@ export async function removeStaleTemps(dir: string): Promise<number> {
     const match = TEMP_NAME.exec(name);
     if (!match) continue;
     const pid = Number(match[1]);
-    let alive = pid === process.pid;
-    if (!alive) {
-      try {
-        process.kill(pid, 0);
-        alive = true;
-      } catch (error) {
-        alive = (error as NodeJS.ErrnoException).code === "EPERM";
-      }
-    }
+    const alive = pid === process.pid || processAlive(pid);
     if (alive) continue;
     await rm(path.join(dir, name), { recursive: true, force: true });
     removed++;

@@ -296,10 +296,8 @@ describe("fetchSource: redirects", () => {
     });
   });
 
-  // BUG: `new URL(location, current)` in attempt() throws a TypeError on a
-  // malformed Location; fetchSource takes it for a network error, answers
-  // "erreur réseau (ERR_INVALID_URL)" and retries (two requests), although
-  // the server's answer was clear and will not change.
+  // A malformed Location is the server's clear answer: reported as a
+  // redirect error and not retried (it was once taken for a network error).
   it("a malformed Location is a redirect error, not retried", async () => {
     const feed = await serve({ "/rss": { status: 301, headers: { location: "http://[::1" } } });
     const result = await fetchSource(feed.url("/rss"), {}, options());
