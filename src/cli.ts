@@ -538,6 +538,19 @@ export function buildCli(version: string, hooks: CliHooks): Command {
       );
     });
 
+  veille
+    .command("sources")
+    .description(
+      "l'état de chaque source : dernier succès, dernière erreur, entrées rangées, dernière nouveauté",
+    )
+    .option("--json", "sortie JSON pour les scripts")
+    .addHelpText("after", examples(["pile veille sources", "pile veille sources --json"]))
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const { runVeilleSources } = await import("./commands/veille-sources.js");
+      const json = options.json === true;
+      hooks.setExitCode(await runVeilleSources(context(command, { json }), { json }));
+    });
+
   return program;
 }
 

@@ -1,13 +1,10 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { z } from "zod";
 import { UserError } from "../errors.js";
 import { type Grid, gridSchema, resolveGrid } from "../scoring/grid.js";
 import { ideasSchemaFor } from "../scoring/ideas.js";
 import type { Candidate } from "../scoring/rank.js";
 import { type ScoreValue, scoresSchemaFor } from "../scoring/values.js";
-import { readTextIfExists } from "../workspace/files.js";
-import { systemReason } from "../workspace/system-errors.js";
+import { readTextIfExists, readUserFile } from "../workspace/files.js";
 import { parseYamlText, type YamlProblem } from "../workspace/yaml-file.js";
 import type { CommandContext } from "./context.js";
 
@@ -21,20 +18,6 @@ export interface LoadedGrid {
   grid: Grid;
   /** As shown to the user. */
   file: string;
-}
-
-async function readUserFile(cwd: string, file: string, what: string): Promise<string> {
-  try {
-    return await readFile(path.resolve(cwd, file), "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(
-      code === "ENOENT"
-        ? `${what} introuvable : ${file}.`
-        : `Impossible de lire ${file} : ${systemReason(error)}.`,
-      { hint: "Vérifiez le chemin." },
-    );
-  }
 }
 
 export async function loadGrid(

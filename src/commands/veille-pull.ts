@@ -3,8 +3,9 @@ import { UserError } from "../errors.js";
 import { packageInfo } from "../package-info.js";
 import { parisDate } from "../paris-time.js";
 import { formatTable } from "../ui/table.js";
+import { collectSource } from "../veille/collect.js";
 import { resolveSettings, type Source } from "../veille/feeds.js";
-import { fetchSource, mapConcurrent, type Validators } from "../veille/fetch.js";
+import { mapConcurrent } from "../veille/fetch.js";
 import { acquireLock } from "../veille/lock.js";
 import { buildIndex, mergeIntoIndex, monthItems } from "../veille/merge.js";
 import type { Item } from "../veille/normalise.js";
@@ -29,17 +30,6 @@ export interface VeillePullInput {
   json: boolean;
   dryRun: boolean;
 }
-
-type Outcome =
-  | {
-      source: Source;
-      status: "ok";
-      items: Item[];
-      url: string;
-      validators: Validators;
-    }
-  | { source: Source; status: "not-modified" }
-  | { source: Source; status: "error"; reason: string };
 
 /** The summary's French status: a source that answered but brought nothing new is « inchangé ». */
 function statusFr(status: "ok" | "not-modified" | "error", fresh: number): string {
@@ -70,13 +60,7 @@ export async function runVeillePull(
     input.sources.length > 0
       ? input.sources.map((id) => known.get(id) as Source)
       : feeds.sources.filter((s) => s.enabled !== false);
-  const html = wanted.filter((s) => s.kind === "html");
-  if (html.length > 0) {
-    context.output.info(
-      `Les pages sans flux ne sont pas encore prises en charge ; laissées de côté : ${html.map((s) => s.id).join(", ")}.`,
-    );
-  }
-  const sources = wanted.filter((s) => s.kind !== "html");
+  const sources = wanted;
   if (sources.length === 0) {
     // Nothing to ask: nothing is written either.
     context.output.info("Aucune source à interroger : rien n'a été fait.");
@@ -123,56 +107,35 @@ export async function runVeillePull(
     const stored = readAllMonths(root);
     stored.catch(() => undefined); // awaited (and reported) below
     let done = 0;
-    const outcomes = await mapConcurrent(
-      sources,
-      settings.concurrency,
-      async (source): Promise<Outcome> => {
-        const previous = state[source.id];
-        const validators =
-          previous?.url === source.url
-            ? {
-                ...(previous.etag ? { etag: previous.etag } : {}),
-                ...(previous.lastModified ? { lastModified: previous.lastModified } : {}),
-                ...(previous.validatorsUrl ? { url: previous.validatorsUrl } : {}),
-              }
-            : {};
-        const fetched = await fetchSource(source.url, validators, {
-          timeoutMs: settings.timeoutSeconds * 1000,
-          maxBytes: settings.maxBytes,
-          userAgent: settings.userAgent,
-          // Backoff before the single retry: a quarter of the timeout, at most one second.
-          retryDelayMs: Math.min(1000, settings.timeoutSeconds * 250),
-          root,
-        });
-        let outcome: Outcome;
-        if (fetched.status === "ok") {
-          const { ingest } = await parsers;
-          const result = await ingest({ ...fetched, source, now, tagger: await tagging });
-          outcome = result.ok
-            ? {
-                source,
-                status: "ok",
-                items: result.items,
-                url: fetched.url,
-                validators: fetched.validators,
-              }
-            : { source, status: "error", reason: result.reason };
-        } else if (fetched.status === "not-modified") {
-          outcome = { source, status: "not-modified" };
-        } else {
-          outcome = { source, status: "error", reason: fetched.reason };
-        }
-        done++;
-        const detail =
-          outcome.status === "error"
-            ? `erreur : ${outcome.reason}`
-            : outcome.status === "ok"
-              ? count(outcome.items.length, "entrée lue", "entrées lues")
-              : "inchangé (304)";
-        context.output.info(`[${done}/${sources.length}] ${source.id} : ${detail}`);
-        return outcome;
-      },
-    );
+    const fetchOptions = {
+      timeoutMs: settings.timeoutSeconds * 1000,
+      maxBytes: settings.maxBytes,
+      userAgent: settings.userAgent,
+      // Backoff before the single retry: a quarter of the timeout, at most one second.
+      retryDelayMs: Math.min(1000, settings.timeoutSeconds * 250),
+      root,
+    };
+    const outcomes = await mapConcurrent(sources, settings.concurrency, async (source) => {
+      const outcome = await collectSource(source, state[source.id], {
+        fetchOptions,
+        now,
+        ingest: () => parsers.then((module) => module.ingest),
+        tagger: () => tagging,
+      });
+      done++;
+      const found =
+        outcome.status === "ok" && outcome.discovered
+          ? `flux trouvé sur la page, ${outcome.feedUrl} ; `
+          : "";
+      const detail =
+        outcome.status === "error"
+          ? `erreur : ${outcome.reason}`
+          : outcome.status === "ok"
+            ? `${found}${count(outcome.items.length, "entrée lue", "entrées lues")}`
+            : "inchangé (304)";
+      context.output.info(`[${done}/${sources.length}] ${source.id} : ${detail}`);
+      return outcome;
+    });
     let months: Map<string, Item[]>;
     try {
       months = await stored;
@@ -203,6 +166,8 @@ export async function runVeillePull(
         continue;
       }
       const next = { ...previous, lastSuccess: stamp, consecutiveFailures: 0 };
+      delete next.feedUrl;
+      if (outcome.feedUrl) next.feedUrl = outcome.feedUrl;
       if (outcome.status === "ok") {
         next.url = outcome.source.url;
         delete next.etag;
@@ -233,6 +198,7 @@ export async function runVeillePull(
       status: o.status,
       new: o.status === "ok" ? (merged.newBySource.get(o.source.id) ?? 0) : 0,
       ...(o.status === "error" ? { error: o.reason } : {}),
+      ...(o.status === "ok" && o.discovered ? { discovered: o.feedUrl } : {}),
     }));
     const failed = report.filter((r) => r.status === "error").length;
     // Entries read per source: a feed that answers with nothing is said plainly.
@@ -254,7 +220,12 @@ export async function runVeillePull(
               r.id,
               statusFr(r.status, r.new),
               String(r.new),
-              r.error ?? (read.get(r.id) === 0 ? "flux vide : aucune entrée" : ""),
+              r.error ??
+                (r.discovered
+                  ? `flux trouvé sur la page : ${r.discovered}`
+                  : read.get(r.id) === 0
+                    ? "flux vide : aucune entrée"
+                    : ""),
             ]),
           ),
         );

@@ -24,7 +24,8 @@ export interface RawItem {
 }
 
 export interface RawFeed {
-  format: "rss" | "atom" | "json";
+  /** "html": items scraped from a page without a feed (scrape.ts). */
+  format: "rss" | "atom" | "json" | "html";
   title?: string;
   link?: string;
   /** xml:base of the document. */
@@ -34,7 +35,11 @@ export interface RawFeed {
 
 /** Why a document could not be read, in French, for the pull summary. */
 export class FeedError extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    /** The document is an HTML page: autodiscovery may find the feed it advertises. */
+    readonly htmlPage = false,
+  ) {
     super(reason);
     this.name = "FeedError";
   }
@@ -289,17 +294,20 @@ const FEED_ROOTS: Record<string, RawFeed["format"]> = {
   feed: "atom",
 };
 
+const NOT_A_FEED_HTML = "pas un flux RSS/Atom (page HTML)";
+
 export async function parseFeed(text: string): Promise<RawFeed> {
   const trimmed = text.trimStart();
   if (trimmed.startsWith("{")) return parseJsonFeed(trimmed);
-  if (looksLikeHtml(trimmed)) throw new FeedError("pas un flux RSS/Atom (page HTML)");
+  if (looksLikeHtml(trimmed)) throw new FeedError(NOT_A_FEED_HTML, true);
   const root = rootElement(trimmed);
   if (!trimmed.startsWith("<") || root === undefined) throw new FeedError("pas un flux RSS/Atom");
   const format = FEED_ROOTS[root];
-  if (!format)
-    throw new FeedError(
-      root.toLowerCase() === "html" ? "pas un flux RSS/Atom (page HTML)" : "pas un flux RSS/Atom",
-    );
+  if (!format) {
+    throw root.toLowerCase() === "html"
+      ? new FeedError(NOT_A_FEED_HTML, true)
+      : new FeedError("pas un flux RSS/Atom");
+  }
   try {
     return toRaw(await parseXml(trimmed), format);
   } catch {

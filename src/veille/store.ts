@@ -27,6 +27,11 @@ export interface SourceState {
   consecutiveFailures: number;
   /** When the source last brought an item the store did not hold. */
   lastNewItem?: string;
+  /**
+   * The feed autodiscovery found on the source's page (its URL is an HTML page
+   * that advertises a feed): fetched directly next time, with its validators.
+   */
+  feedUrl?: string;
 }
 
 export type SourcesState = Record<string, SourceState>;
@@ -156,6 +161,7 @@ export async function readState(root: string): Promise<SourcesState> {
 export function stateText(state: SourcesState): string {
   const keys: readonly (keyof SourceState)[] = [
     "url",
+    "feedUrl",
     "validatorsUrl",
     "etag",
     "lastModified",

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { z } from "zod";
 import { UserError } from "../errors.js";
 import { resolveInside } from "./locate.js";
+import { systemReason } from "./system-errors.js";
 import { type ParseResult, parseYamlText } from "./yaml-file.js";
 
 /** Reading workspace files, with French errors that name the file. */
@@ -37,6 +38,21 @@ export async function readTextIfExists(
       });
     }
     throw error;
+  }
+}
+
+/** A file the user names on the command line (relative to the current folder). */
+export async function readUserFile(cwd: string, file: string, what: string): Promise<string> {
+  try {
+    return await readFile(path.resolve(cwd, file), "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(
+      code === "ENOENT"
+        ? `${what} introuvable : ${file}.`
+        : `Impossible de lire ${file} : ${systemReason(error)}.`,
+      { hint: "Vérifiez le chemin." },
+    );
   }
 }
 
