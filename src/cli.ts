@@ -466,7 +466,7 @@ export function buildCli(version: string, hooks: CliHooks): Command {
 
   const veille = program
     .command("veille")
-    .description("veille économique et réglementaire : collecter les flux, lister les entrées");
+    .description("veille économique et réglementaire : collecter, lister, gérer les sources");
   veille.addHelpText(
     "after",
     examples(["pile veille pull", "pile veille list --since 2026-11-01 --tag rep-textiles"]),
@@ -479,6 +479,7 @@ export function buildCli(version: string, hooks: CliHooks): Command {
     )
     .option("--source <id>", "seulement cette source (répétable)", collect, [])
     .option("--dry-run", "tout interroger, sans rien écrire")
+    .option("--no-digest", "ne pas réécrire la synthèse de la semaine (veille/digests/)")
     .option("--json", "sortie JSON pour les scripts")
     .addHelpText(
       "after",
@@ -489,7 +490,10 @@ export function buildCli(version: string, hooks: CliHooks): Command {
         "\nCode de sortie : 0 si toutes les sources ont répondu, 1 si certaines sont en erreur (ce que les\nautres ont apporté est enregistré), 2 si feeds.yaml est invalide.\n",
     )
     .action(
-      async (options: { source: string[]; dryRun?: boolean; json?: boolean }, command: Command) => {
+      async (
+        options: { source: string[]; dryRun?: boolean; json?: boolean; digest: boolean },
+        command: Command,
+      ) => {
         const { runVeillePull } = await import("./commands/veille-pull.js");
         const json = options.json === true;
         hooks.setExitCode(
@@ -497,6 +501,7 @@ export function buildCli(version: string, hooks: CliHooks): Command {
             sources: options.source,
             json,
             dryRun: options.dryRun === true,
+            digest: options.digest !== false,
           }),
         );
       },
@@ -539,6 +544,48 @@ export function buildCli(version: string, hooks: CliHooks): Command {
     });
 
   veille
+    .command("digest")
+    .description(
+      "écrire la synthèse de la veille d'une semaine (par défaut la semaine en cours, heure de Paris)",
+    )
+    .option("--week <AAAA-Www>", "la semaine ISO voulue, par exemple 2026-W48")
+    .option("--since <AAAA-MM-JJ>", "ou une période : premier jour")
+    .option("--until <AAAA-MM-JJ>", "dernier jour inclus (avec --since)")
+    .option("--format <md|html>", "Markdown pour le dépôt (par défaut) ou HTML pour le courriel")
+    .option(
+      "--out <fichier>",
+      "écrire dans ce fichier (refusé s'il existe, sauf --force ; « - » pour la sortie standard)",
+    )
+    .option("--force", "remplacer le fichier de --out s'il existe")
+    .option("--dry-run", "préparer la synthèse sans rien écrire")
+    .option("--json", "sortie JSON pour les scripts")
+    .addHelpText(
+      "after",
+      examples([
+        "pile veille digest",
+        "pile veille digest --week 2026-W47 --format html --out synthese.html",
+        "pile veille digest --since 2026-11-01 --until 2026-11-30 --out -",
+      ]) +
+        "\nPar défaut, la synthèse est écrite dans veille/digests/AAAA-Www.md (ou .html) et son chemin\naffiché ; la régénérer à partir des mêmes entrées donne exactement le même fichier.\n",
+    )
+    .action(async (options: Record<string, string | boolean | undefined>, command: Command) => {
+      const { runVeilleDigest } = await import("./commands/veille-digest.js");
+      const json = options.json === true;
+      hooks.setExitCode(
+        await runVeilleDigest(context(command, { json }), {
+          week: options.week as string | undefined,
+          since: options.since as string | undefined,
+          until: options.until as string | undefined,
+          format: options.format as string | undefined,
+          out: options.out as string | undefined,
+          force: options.force === true,
+          dryRun: options.dryRun === true,
+          json,
+        }),
+      );
+    });
+
+  veille
     .command("sources")
     .description(
       "l'état de chaque source : dernier succès, dernière erreur, entrées rangées, dernière nouveauté",
@@ -550,6 +597,104 @@ export function buildCli(version: string, hooks: CliHooks): Command {
       const json = options.json === true;
       hooks.setExitCode(await runVeilleSources(context(command, { json }), { json }));
     });
+
+  veille
+    .command("add")
+    .description(
+      "ajouter une source à feeds.yaml : trouve le flux (adresse d'un flux ou d'une page qui en signale un) et le vérifie",
+    )
+    .argument("<url>", "adresse du flux ou de la page")
+    .option("--id <id>", "identifiant de la source (sinon tiré du titre)")
+    .option("--title <titre>", "titre de la source (sinon celui du flux)")
+    .option("--tags <a,b>", "étiquettes ajoutées à toutes ses entrées, séparées par des virgules")
+    .option("--dry-run", "vérifier et montrer, sans rien écrire")
+    .option("--json", "sortie JSON pour les scripts")
+    .addHelpText(
+      "after",
+      examples([
+        "pile veille add https://www.economie.gouv.fr/",
+        'pile veille add https://exemple.org/flux.xml --id exemple --title "Exemple" --tags ess,insertion-emploi',
+      ]) +
+        "\nL'adresse est refusée si elle est déjà dans feeds.yaml. Le reste du fichier (commentaires,\nmise en page) n'est pas modifié.\n",
+    )
+    .action(
+      async (
+        url: string,
+        options: Record<string, string | boolean | undefined>,
+        command: Command,
+      ) => {
+        const { runVeilleAdd } = await import("./commands/veille-add.js");
+        const json = options.json === true;
+        hooks.setExitCode(
+          await runVeilleAdd(context(command, { json }), {
+            url,
+            id: options.id as string | undefined,
+            title: options.title as string | undefined,
+            tags: options.tags as string | undefined,
+            dryRun: options.dryRun === true,
+            json,
+          }),
+        );
+      },
+    );
+
+  const opml = veille
+    .command("opml")
+    .description("échanger les sources avec un lecteur de flux (fichiers OPML)");
+  opml.addHelpText(
+    "after",
+    examples([
+      "pile veille opml import abonnements.opml",
+      "pile veille opml export --out veille.opml",
+    ]),
+  );
+  opml
+    .command("import")
+    .description(
+      "ajouter à feeds.yaml les flux d'un fichier OPML (ceux déjà présents sont laissés de côté)",
+    )
+    .argument("<fichier>", "fichier OPML exporté d'un lecteur de flux")
+    .option("--dry-run", "montrer ce qui serait ajouté, sans rien écrire")
+    .option("--json", "sortie JSON pour les scripts")
+    .addHelpText("after", examples(["pile veille opml import abonnements.opml --dry-run"]))
+    .action(
+      async (file: string, options: { dryRun?: boolean; json?: boolean }, command: Command) => {
+        const { runOpmlImport } = await import("./commands/veille-opml.js");
+        const json = options.json === true;
+        hooks.setExitCode(
+          await runOpmlImport(context(command, { json }), {
+            file,
+            dryRun: options.dryRun === true,
+            json,
+          }),
+        );
+      },
+    );
+  opml
+    .command("export")
+    .description("écrire les flux de feeds.yaml au format OPML (sur la sortie standard par défaut)")
+    .option("--out <fichier>", "écrire dans ce fichier (refusé s'il existe, sauf --force)")
+    .option("--force", "remplacer le fichier s'il existe")
+    .option("--dry-run", "montrer ce qui serait écrit, sans rien écrire")
+    .addHelpText(
+      "after",
+      examples([
+        "pile veille opml export > veille.opml",
+        "pile veille opml export --out veille.opml",
+      ]),
+    )
+    .action(
+      async (options: { out?: string; force?: boolean; dryRun?: boolean }, command: Command) => {
+        const { runOpmlExport } = await import("./commands/veille-opml.js");
+        hooks.setExitCode(
+          await runOpmlExport(context(command, { json: false }), {
+            out: options.out,
+            force: options.force === true,
+            dryRun: options.dryRun === true,
+          }),
+        );
+      },
+    );
 
   return program;
 }

@@ -29,6 +29,8 @@ export interface VeillePullInput {
   sources: string[];
   json: boolean;
   dryRun: boolean;
+  /** (Re)write this week's digest at the end (`--no-digest` turns it off). */
+  digest: boolean;
 }
 
 /** The summary's French status: a source that answered but brought nothing new is « inchangé ». */
@@ -193,6 +195,24 @@ export async function runVeillePull(
     // (the validators were not saved) and finds its items already stored.
     if (!input.dryRun) await applyWrites(root, writes);
 
+    // The weekly routine is one command: the digest of the current week follows
+    // the store, built from the items already in memory.
+    let digest: string | undefined;
+    if (input.digest && !input.dryRun) {
+      const { composeDigest, digestMonths, DIGESTS_DIR, saveDigest } = await import(
+        "./veille-digest.js"
+      );
+      const { currentWeekPeriod } = await import("../veille/week.js");
+      const period = currentWeekPeriod(now);
+      const { first, last } = digestMonths(period);
+      const items = [...index.byKey.values()]
+        .filter((entry) => entry.month >= first && entry.month <= last)
+        .map((entry) => entry.item);
+      const { text } = await composeDigest(root, { feeds, state, items }, period, "md", now);
+      digest = `${DIGESTS_DIR}/${period.key}.md`;
+      await saveDigest(root, digest, text, "replace");
+    }
+
     const report = outcomes.map((o) => ({
       id: o.source.id,
       status: o.status,
@@ -209,6 +229,7 @@ export async function runVeillePull(
       context.output.jsonDocument({
         sources: report,
         new: merged.added.length,
+        ...(digest ? { digest } : {}),
         ...(input.dryRun ? { dryRun: true } : {}),
       });
     } else {
@@ -233,6 +254,7 @@ export async function runVeillePull(
       context.output.info(
         `${input.dryRun ? "Aperçu (rien n'a été écrit) : " : ""}${merged.added.length === 0 ? "Aucune nouvelle entrée" : count(merged.added.length, "nouvelle entrée", "nouvelles entrées")} dans la veille${failed > 0 ? ` ; ${count(failed, "source en erreur", "sources en erreur")}` : ""}.`,
       );
+      if (digest) context.output.info(`Synthèse de la semaine : ${digest}.`);
       if (input.dryRun)
         context.output.info(
           `Fichiers qui seraient écrits : ${writes.map((w) => w.path).join(", ")}.`,

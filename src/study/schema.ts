@@ -42,6 +42,15 @@ export const studySchema = z
     // commands/score-input.ts); here they only need to be a map.
     scores: z.record(z.string(), z.unknown()).optional(),
     justifications: z.record(z.string(), z.string()).optional(),
+    // What the weekly watch digest and `study show` bring to this study: topic
+    // ids of feeds.yaml and free keywords (checked against feeds.yaml by the
+    // commands, which read both).
+    veille: z
+      .strictObject({
+        topics: z.array(z.string().min(1)).default([]),
+        keywords: z.array(z.string().min(1)).default([]),
+      })
+      .optional(),
     templateVersion: z.string().min(1),
     files: z.record(relativeFile, z.string().regex(/^sha256:[0-9a-f]{64}$/, "empreinte sha256:…")),
   })

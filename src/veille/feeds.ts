@@ -94,7 +94,9 @@ export const feedsSchema = z.strictObject({
   topics: z
     .array(topicSchema)
     .superRefine((list, context) => uniqueIds(list, context, "le thème"))
-    .default([]),
+    // `topics:` left empty (null) is an empty list, as a person means it.
+    .nullish()
+    .transform((list) => list ?? []),
   sources: z
     .array(sourceSchema)
     .superRefine((list, context) => {
@@ -109,7 +111,8 @@ export const feedsSchema = z.strictObject({
         }
       }
     })
-    .default([]),
+    .nullish()
+    .transform((list) => list ?? []),
 });
 
 export type FeedsFile = z.infer<typeof feedsSchema>;

@@ -90,3 +90,14 @@ function parameterName(pair: string): string {
 function isTracking(name: string): boolean {
   return TRACKING_NAMES.has(name) || TRACKING_PREFIXES.some((prefix) => name.startsWith(prefix));
 }
+
+/**
+ * The key under which two source addresses are the same source: canonical
+ * link, with http and https and a trailing slash not telling them apart
+ * (`veille add` and `opml import` refuse a source already present).
+ */
+export function sourceUrlKey(url: string): string {
+  return canonicalLink(url)
+    .replace(/^https?:\/\//i, "//")
+    .replace(/\/+$/, "");
+}

@@ -297,7 +297,7 @@ describe("pile veille add", () => {
       (url: string) => [
         "veille",
         "add",
-        "https://www.service-public.fr/abonnements/rss/actu-actu-asso.rss",
+        "http://www.service-public.gouv.fr/abonnements/rss/actu-actu-pro.rss/",
       ],
       /déjà dans feeds\.yaml/,
     ],
@@ -314,8 +314,8 @@ describe("pile veille add", () => {
     ["an invalid address", () => ["veille", "add", "ftp://exemple.org/flux"], /Adresse invalide/],
     [
       "an id already taken",
-      (url: string) => ["veille", "add", url, "--id", "service-public-associations"],
-      /déjà une source « service-public-associations »/,
+      (url: string) => ["veille", "add", url, "--id", "service-public-entreprendre"],
+      /déjà une source « service-public-entreprendre »/,
     ],
     [
       "an invalid tag",
@@ -344,7 +344,7 @@ describe("pile veille opml", () => {
   <outline text="REP">
     <outline type="rss" text="Filières REP" xmlUrl="https://exemple.org/rep.xml" htmlUrl="https://exemple.org/"/>
   </outline>
-  <outline type="rss" text="Service-Public associations" xmlUrl="https://www.service-public.fr/abonnements/rss/actu-actu-asso.rss"/>
+  <outline type="rss" text="Service-Public associations" xmlUrl="http://www.service-public.gouv.fr/abonnements/rss/actu-actu-pro.rss/"/>
 </outline>
 <outline type="rss" text="Localtis &amp; territoires" xmlUrl="https://exemple.org/localtis.xml"/>
 </body></opml>`;

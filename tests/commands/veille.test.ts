@@ -96,6 +96,7 @@ describe("pile veille pull", () => {
         { id: "atom", status: "ok", new: 1 },
       ],
       new: 4,
+      digest: "veille/digests/2026-W48.md",
     });
     const items = await storeLines(ws);
     const rep = items.find((i) => i.title === "Filière REP : nouveau cahier des charges");
@@ -126,6 +127,7 @@ describe("pile veille pull", () => {
         { id: "atom", status: "not-modified", new: 0 },
       ],
       new: 0,
+      digest: "veille/digests/2026-W48.md",
     });
     expect(await snapshot(path.join(ws, "veille", "items"))).toEqual(before);
     const conditional = (server as FeedServer).requests.filter((r) => r.path === "/rss")[1];
@@ -152,6 +154,7 @@ describe("pile veille pull", () => {
         { id: "b", status: "ok", new: 1 },
       ],
       new: 1,
+      digest: "veille/digests/2026-W48.md",
     });
     const items = await storeLines(ws);
     expect(items).toHaveLength(1);
@@ -213,7 +216,7 @@ describe("pile veille pull", () => {
       lent: "délai dépassé",
       gros: "trop volumineux",
       boucle: "boucle de redirections",
-      page: "pas un flux RSS/Atom (page HTML)",
+      page: "pas un flux : la page HTML ne signale aucun flux RSS, Atom ou JSON Feed",
       tronque: "XML invalide",
       reprise: "ok",
     });

@@ -1,0 +1,146 @@
+import { UserError } from "../errors.js";
+import { packageInfo } from "../package-info.js";
+import { collectSource } from "../veille/collect.js";
+import { feedsSchema, resolveSettings, sourceUrlSchema } from "../veille/feeds.js";
+import { appendSources, sourceIdFor } from "../veille/feeds-edit.js";
+import { sourceUrlKey } from "../veille/links.js";
+import { plainText } from "../veille/text.js";
+import { readTextIfExists } from "../workspace/files.js";
+import { workspaceRoot } from "../workspace/locate.js";
+import { applyWrites } from "../workspace/write-plan.js";
+import { parseYamlText } from "../workspace/yaml-file.js";
+import type { CommandContext, CommandResult } from "./context.js";
+
+export interface VeilleAddInput {
+  url: string;
+  id?: string | undefined;
+  title?: string | undefined;
+  tags?: string | undefined;
+  dryRun: boolean;
+  json: boolean;
+}
+
+const ID_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+
+/** "a, b" → ["a", "b"], each a valid tag. */
+function parseTags(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  const tags = text
+    .split(",")
+    .map((tag) => tag.trim())
+    .filter((tag) => tag !== "");
+  for (const tag of tags) {
+    if (!ID_PATTERN.test(tag)) {
+      throw new UserError(
+        `Étiquette invalide : « ${tag} » (minuscules, chiffres, tirets ou soulignés attendus).`,
+        { hint: "Exemple : --tags rep-textiles,appels-a-projets" },
+      );
+    }
+  }
+  return [...new Set(tags)];
+}
+
+/**
+ * `pile veille add URL`: finds the feed (the URL itself, or the one its page
+ * advertises), fetches it once to check that it reads, then appends the source
+ * to feeds.yaml without touching the rest of the file.
+ */
+export async function runVeilleAdd(
+  context: CommandContext,
+  input: VeilleAddInput,
+): Promise<CommandResult> {
+  const root = await workspaceRoot(context);
+  const url = input.url.trim();
+  if (!sourceUrlSchema.safeParse(url).success || url.startsWith("file:")) {
+    throw new UserError(`Adresse invalide : « ${input.url} ».`, {
+      hint: "Donnez l'adresse complète d'un flux ou d'une page, commençant par https:// ou http://.",
+    });
+  }
+  const tags = parseTags(input.tags);
+  const text = await readTextIfExists(root, "feeds.yaml");
+  if (text === undefined) {
+    throw new UserError("L'espace de travail n'a pas de fichier feeds.yaml.", {
+      hint: "Créez-le avec « pile init » (qui ne remplace rien).",
+    });
+  }
+  const parsed = parseYamlText(text, "feeds.yaml", feedsSchema);
+  if (!parsed.ok) throw parsed.error;
+  const feeds = parsed.value;
+  const taken = new Set(feeds.sources.map((source) => source.id));
+  if (input.id !== undefined) {
+    if (!ID_PATTERN.test(input.id)) {
+      throw new UserError(
+        `Identifiant invalide : « ${input.id} » (minuscules, chiffres, tirets ou soulignés attendus).`,
+      );
+    }
+    if (taken.has(input.id)) {
+      throw new UserError(`feeds.yaml a déjà une source « ${input.id} ».`, {
+        hint: "Choisissez un autre identifiant avec --id.",
+      });
+    }
+  }
+  const present = (candidate: string) =>
+    feeds.sources.find((source) => sourceUrlKey(source.url) === sourceUrlKey(candidate));
+  const already = present(url);
+  if (already) {
+    throw new UserError(`Cette adresse est déjà dans feeds.yaml : source « ${already.id} ».`);
+  }
+
+  const settings = resolveSettings(feeds, packageInfo().version, packageInfo().homepage);
+  context.output.info(`Vérification de ${url}…`);
+  const outcome = await collectSource(
+    { id: input.id ?? "nouvelle-source", title: input.title ?? url, url },
+    undefined,
+    {
+      fetchOptions: {
+        timeoutMs: settings.timeoutSeconds * 1000,
+        maxBytes: settings.maxBytes,
+        userAgent: settings.userAgent,
+        retryDelayMs: Math.min(1000, settings.timeoutSeconds * 250),
+        root,
+      },
+      now: context.now(),
+      ingest: () => import("../veille/ingest.js").then((module) => module.ingest),
+      tagger: async () => () => [],
+    },
+  );
+  if (outcome.status !== "ok") {
+    const reason = outcome.status === "error" ? outcome.reason : "réponse inattendue (304)";
+    throw new UserError(`${url} ne peut pas être ajoutée : ${reason}. Rien n'a été écrit.`, {
+      hint: reason.startsWith("pas un flux")
+        ? "Pour une page sans flux, ajoutez à la main dans feeds.yaml une source kind: html avec ses sélecteurs (select)."
+        : "Vérifiez l'adresse dans un navigateur, puis relancez.",
+    });
+  }
+  const feedUrl = outcome.feedUrl ?? url;
+  if (outcome.feedUrl) {
+    const twin = present(outcome.feedUrl);
+    if (twin) {
+      throw new UserError(
+        `La page signale le flux ${outcome.feedUrl}, déjà dans feeds.yaml : source « ${twin.id} ».`,
+      );
+    }
+  }
+  const title = input.title?.trim() || plainText(outcome.title) || new URL(feedUrl).hostname;
+  const id = input.id ?? sourceIdFor(title, taken);
+  const source = { id, title, url: feedUrl, ...(tags.length > 0 ? { tags } : {}) };
+  const updated = appendSources(text, [source]);
+  if (!input.dryRun) {
+    await applyWrites(root, [{ path: "feeds.yaml", content: updated, mode: "replace" }]);
+  }
+  if (input.json) {
+    context.output.jsonDocument({
+      ...source,
+      ...(outcome.feedUrl ? { page: url } : {}),
+      items: outcome.items.length,
+      ...(input.dryRun ? { dryRun: true } : {}),
+    });
+  } else {
+    context.output.data(id);
+    if (outcome.feedUrl) context.output.info(`Flux trouvé sur la page : ${outcome.feedUrl}.`);
+    context.output.info(
+      `${input.dryRun ? "Aperçu (rien n'a été écrit) : la source serait ajoutée" : "Source ajoutée"} à feeds.yaml : « ${title} » (${id}), ${outcome.items.length} entrée${outcome.items.length > 1 ? "s" : ""} lue${outcome.items.length > 1 ? "s" : ""} pour vérifier. La prochaine « pile veille pull » la collectera.`,
+    );
+  }
+  return 0;
+}

@@ -1,0 +1,154 @@
+import path from "node:path";
+import { UserError } from "../errors.js";
+import { feedsSchema, sourceUrlSchema } from "../veille/feeds.js";
+import { appendSources, type NewSource, sourceIdFor } from "../veille/feeds-edit.js";
+import { sourceUrlKey } from "../veille/links.js";
+import { OpmlError, opmlDocument, parseOpml } from "../veille/opml.js";
+import { readTextIfExists, readUserFile } from "../workspace/files.js";
+import { workspaceRoot } from "../workspace/locate.js";
+import { applyWrites } from "../workspace/write-plan.js";
+import { parseYamlText } from "../workspace/yaml-file.js";
+import type { CommandContext, CommandResult } from "./context.js";
+
+/** `pile veille opml import FILE` and `pile veille opml export [--out FILE]`. */
+
+async function readFeedsText(root: string): Promise<string> {
+  const text = await readTextIfExists(root, "feeds.yaml");
+  if (text === undefined) {
+    throw new UserError("L'espace de travail n'a pas de fichier feeds.yaml.", {
+      hint: "Créez-le avec « pile init » (qui ne remplace rien).",
+    });
+  }
+  return text;
+}
+
+function parseFeedsText(text: string) {
+  const parsed = parseYamlText(text, "feeds.yaml", feedsSchema);
+  if (!parsed.ok) throw parsed.error;
+  return parsed.value;
+}
+
+const TAG_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+
+export interface OpmlImportInput {
+  file: string;
+  dryRun: boolean;
+  json: boolean;
+}
+
+export async function runOpmlImport(
+  context: CommandContext,
+  input: OpmlImportInput,
+): Promise<CommandResult> {
+  const root = await workspaceRoot(context);
+  const opmlText = await readUserFile(context.cwd, input.file, "Fichier OPML");
+  let feeds: ReturnType<typeof parseOpml>["feeds"];
+  try {
+    feeds = parseOpml(opmlText).feeds;
+  } catch (error) {
+    if (error instanceof OpmlError) {
+      throw new UserError(`${input.file} : ${error.message}`, {
+        hint: "Exportez de nouveau l'abonnement depuis votre lecteur de flux (format OPML).",
+      });
+    }
+    throw error;
+  }
+  const text = await readFeedsText(root);
+  const current = parseFeedsText(text);
+  const taken = new Set(current.sources.map((source) => source.id));
+  const known = new Map(current.sources.map((source) => [sourceUrlKey(source.url), source.id]));
+  const added: NewSource[] = [];
+  const skipped: { title: string; url: string; reason: string }[] = [];
+  for (const feed of feeds) {
+    const url = feed.xmlUrl.trim();
+    if (!sourceUrlSchema.safeParse(url).success || url.startsWith("file:")) {
+      skipped.push({ title: feed.title, url, reason: "adresse invalide" });
+      continue;
+    }
+    const existing = known.get(sourceUrlKey(url));
+    if (existing !== undefined) {
+      skipped.push({ title: feed.title, url, reason: `déjà présente (${existing})` });
+      continue;
+    }
+    const id = sourceIdFor(feed.title, taken);
+    taken.add(id);
+    known.set(sourceUrlKey(url), id);
+    // Folder names become tags when they make valid ones (« REP » → rep).
+    const tags = [
+      ...new Set(
+        feed.categories
+          .map((category) => sourceIdFor(category, new Set()))
+          .filter((tag) => TAG_PATTERN.test(tag)),
+      ),
+    ];
+    added.push({ id, title: feed.title, url, ...(tags.length > 0 ? { tags } : {}) });
+  }
+  if (added.length > 0 && !input.dryRun) {
+    await applyWrites(root, [
+      { path: "feeds.yaml", content: appendSources(text, added), mode: "replace" },
+    ]);
+  }
+  if (input.json) {
+    context.output.jsonDocument({
+      added: added.map((source) => ({ ...source })),
+      skipped,
+      ...(input.dryRun ? { dryRun: true } : {}),
+    });
+    return 0;
+  }
+  for (const source of added) context.output.data(`${source.id}  ${source.url}`);
+  for (const skip of skipped) {
+    context.output.info(`Laissée de côté : « ${skip.title} » (${skip.url}) : ${skip.reason}.`);
+  }
+  const n = added.length;
+  context.output.info(
+    n === 0
+      ? "Aucune nouvelle source : feeds.yaml n'a pas changé."
+      : `${input.dryRun ? "Aperçu (rien n'a été écrit) : " : ""}${n} source${n > 1 ? "s" : ""} ${input.dryRun ? "seraient ajoutées" : n > 1 ? "ajoutées" : "ajoutée"} à feeds.yaml ; elles seront vérifiées à la prochaine « pile veille pull ».`,
+  );
+  return 0;
+}
+
+export interface OpmlExportInput {
+  out?: string | undefined;
+  force: boolean;
+  dryRun: boolean;
+}
+
+export async function runOpmlExport(
+  context: CommandContext,
+  input: OpmlExportInput,
+): Promise<CommandResult> {
+  const root = await workspaceRoot(context);
+  const feeds = parseFeedsText(await readFeedsText(root));
+  const document = opmlDocument(feeds.sources, {
+    title: "Veille de LA PILE",
+    date: context.now(),
+  });
+  const exported = feeds.sources.filter((source) => source.kind !== "html").length;
+  if (input.out === undefined) {
+    context.output.data(document.replace(/\n$/, ""));
+  } else {
+    const target = path.resolve(context.cwd, input.out);
+    if (!input.dryRun) {
+      // The file may be anywhere the user chooses: it is written atomically in its own folder.
+      await applyWrites(path.dirname(target), [
+        {
+          path: path.basename(target),
+          content: document,
+          mode: input.force ? "replace" : "create",
+        },
+      ]);
+    }
+    context.output.info(
+      `${input.dryRun ? "Aperçu (rien n'a été écrit) : " : ""}${exported} flux exporté${exported > 1 ? "s" : ""} dans ${input.out}.`,
+    );
+  }
+  const pages = feeds.sources.length - exported;
+  if (pages > 0) {
+    context.output.info(
+      `${pages} page${pages > 1 ? "s" : ""} sans flux (kind: html) non exportée${pages > 1 ? "s" : ""} : un lecteur de flux ne saurait pas les lire.`,
+    );
+  }
+  return 0;
+}
