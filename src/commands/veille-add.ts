@@ -2,7 +2,7 @@ import { UserError } from "../errors.js";
 import { packageInfo } from "../package-info.js";
 import { collectSource } from "../veille/collect.js";
 import { feedsSchema, resolveSettings, sourceUrlSchema } from "../veille/feeds.js";
-import { appendSources, sourceIdFor } from "../veille/feeds-edit.js";
+import { sourceIdFor } from "../veille/feeds-edit.js";
 import { sourceUrlKey } from "../veille/links.js";
 import { plainText } from "../veille/text.js";
 import { readTextIfExists } from "../workspace/files.js";
@@ -10,6 +10,7 @@ import { workspaceRoot } from "../workspace/locate.js";
 import { applyWrites } from "../workspace/write-plan.js";
 import { parseYamlText } from "../workspace/yaml-file.js";
 import type { CommandContext, CommandResult } from "./context.js";
+import { appendToFeeds } from "./veille-append.js";
 
 export interface VeilleAddInput {
   url: string;
@@ -124,7 +125,7 @@ export async function runVeilleAdd(
   const title = input.title?.trim() || plainText(outcome.title) || new URL(feedUrl).hostname;
   const id = input.id ?? sourceIdFor(title, taken);
   const source = { id, title, url: feedUrl, ...(tags.length > 0 ? { tags } : {}) };
-  const updated = appendSources(text, [source]);
+  const updated = appendToFeeds(text, [source]);
   if (!input.dryRun) {
     await applyWrites(root, [{ path: "feeds.yaml", content: updated, mode: "replace" }]);
   }

@@ -1,14 +1,17 @@
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../errors.js";
 import { feedsSchema, sourceUrlSchema } from "../veille/feeds.js";
-import { appendSources, type NewSource, sourceIdFor } from "../veille/feeds-edit.js";
+import { type NewSource, sourceIdFor } from "../veille/feeds-edit.js";
 import { sourceUrlKey } from "../veille/links.js";
-import { OpmlError, opmlDocument, parseOpml } from "../veille/opml.js";
-import { readTextIfExists, readUserFile } from "../workspace/files.js";
+import { OpmlError, opmlDocument, opmlExportable, parseOpml } from "../veille/opml.js";
+import { readTextIfExists } from "../workspace/files.js";
 import { workspaceRoot } from "../workspace/locate.js";
+import { systemReason } from "../workspace/system-errors.js";
 import { applyWrites } from "../workspace/write-plan.js";
 import { parseYamlText } from "../workspace/yaml-file.js";
 import type { CommandContext, CommandResult } from "./context.js";
+import { appendToFeeds } from "./veille-append.js";
 
 /** `pile veille opml import FILE` and `pile veille opml export [--out FILE]`. */
 
@@ -28,7 +31,31 @@ function parseFeedsText(text: string) {
   return parsed.value;
 }
 
-const TAG_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+/**
+ * A reader's folder name as a tag (« Économie circulaire » → economie-circulaire);
+ * none when it has no letter or digit (sourceIdFor would then say "source").
+ */
+function categoryTag(category: string): string[] {
+  return /[\p{L}\p{N}]/u.test(category) ? [sourceIdFor(category, new Set())] : [];
+}
+
+/** OPML files from older readers may be in Latin-1: decoded like a feed (BOM, XML declaration…). */
+async function readOpml(cwd: string, file: string): Promise<string> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path.resolve(cwd, file));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(
+      code === "ENOENT"
+        ? `Fichier OPML introuvable : ${file}.`
+        : `Impossible de lire ${file} : ${systemReason(error)}.`,
+      { hint: "Vérifiez le chemin." },
+    );
+  }
+  const { decodeBytes } = await import("../veille/decode.js");
+  return decodeBytes(bytes, undefined).text;
+}
 
 export interface OpmlImportInput {
   file: string;
@@ -41,7 +68,7 @@ export async function runOpmlImport(
   input: OpmlImportInput,
 ): Promise<CommandResult> {
   const root = await workspaceRoot(context);
-  const opmlText = await readUserFile(context.cwd, input.file, "Fichier OPML");
+  const opmlText = await readOpml(context.cwd, input.file);
   let feeds: ReturnType<typeof parseOpml>["feeds"];
   try {
     feeds = parseOpml(opmlText).feeds;
@@ -74,18 +101,12 @@ export async function runOpmlImport(
     taken.add(id);
     known.set(sourceUrlKey(url), id);
     // Folder names become tags when they make valid ones (« REP » → rep).
-    const tags = [
-      ...new Set(
-        feed.categories
-          .map((category) => sourceIdFor(category, new Set()))
-          .filter((tag) => TAG_PATTERN.test(tag)),
-      ),
-    ];
+    const tags = [...new Set(feed.categories.flatMap(categoryTag))];
     added.push({ id, title: feed.title, url, ...(tags.length > 0 ? { tags } : {}) });
   }
   if (added.length > 0 && !input.dryRun) {
     await applyWrites(root, [
-      { path: "feeds.yaml", content: appendSources(text, added), mode: "replace" },
+      { path: "feeds.yaml", content: appendToFeeds(text, added), mode: "replace" },
     ]);
   }
   if (input.json) {
@@ -125,7 +146,7 @@ export async function runOpmlExport(
     title: "Veille de LA PILE",
     date: context.now(),
   });
-  const exported = feeds.sources.filter((source) => source.kind !== "html").length;
+  const exported = feeds.sources.filter(opmlExportable).length;
   if (input.out === undefined) {
     context.output.data(document.replace(/\n$/, ""));
   } else {
@@ -144,10 +165,10 @@ export async function runOpmlExport(
       `${input.dryRun ? "Aperçu (rien n'a été écrit) : " : ""}${exported} flux exporté${exported > 1 ? "s" : ""} dans ${input.out}.`,
     );
   }
-  const pages = feeds.sources.length - exported;
-  if (pages > 0) {
+  const left = feeds.sources.length - exported;
+  if (left > 0) {
     context.output.info(
-      `${pages} page${pages > 1 ? "s" : ""} sans flux (kind: html) non exportée${pages > 1 ? "s" : ""} : un lecteur de flux ne saurait pas les lire.`,
+      `${left} source${left > 1 ? "s" : ""} non exportée${left > 1 ? "s" : ""} : pages sans flux (kind: html), sources désactivées ou fichiers de l'espace de travail (file:), qu'un lecteur de flux ne saurait pas suivre.`,
     );
   }
   return 0;

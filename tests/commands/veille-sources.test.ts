@@ -375,7 +375,7 @@ describe("pile veille opml", () => {
     });
     expect(exported.code).toBe(0);
     expect(exported.stderr).toMatch(/13 flux exportés dans veille\.opml/);
-    expect(exported.stderr).toMatch(/11 pages sans flux/);
+    expect(exported.stderr).toMatch(/11 sources non exportées : pages sans flux/);
     const text = await readFile(path.join(ws, "veille.opml"), "utf8");
     expect(text).toContain("<opml");
     expect(text).not.toContain("legifrance.gouv.fr/jorf");
