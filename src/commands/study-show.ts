@@ -1,6 +1,8 @@
+import { parisDate } from "../paris-time.js";
 import { countPlaceholders, requiredFiles } from "../study/check.js";
 import { frenchDate } from "../study/dates.js";
 import { fingerprint } from "../study/fingerprint.js";
+import type { Study } from "../study/schema.js";
 import { STAGE_LABELS } from "../study/stages.js";
 import { readTextTree } from "../workspace/files.js";
 import type { CommandContext, CommandResult } from "./context.js";
@@ -10,6 +12,8 @@ export interface StudyShowInput {
   id: string;
   json: boolean;
 }
+
+const DAY_MS = 86_400_000;
 
 type FileState = "generated" | "edited" | "missing" | "added";
 
@@ -49,8 +53,9 @@ export async function runStudyShow(
       placeholders: text === undefined ? 0 : countPlaceholders(text),
     };
   });
+  const watch = study.veille ? await recentWatchItems(root, study.veille, context.now()) : [];
   if (input.json) {
-    context.output.jsonDocument({ ...study, path: dir, fileStates: files });
+    context.output.jsonDocument({ ...study, path: dir, fileStates: files, watchItems: watch });
     return 0;
   }
   const territory = catalog.territories.find((t) => t.id === study.territory);
@@ -82,7 +87,90 @@ export async function runStudyShow(
       (interview) =>
         `  ${frenchDate(interview.date)} — ${interview.actor}${interview.role ? ` (${interview.role})` : ""} : ${dir}/${interview.file}`,
     ),
+    "",
+    ...watchLines(study.id, study.veille, watch),
   ];
   output.data(lines.join("\n"));
   return 0;
+}
+
+/** How far back `study show` looks in the watch. */
+const WATCH_DAYS = 30;
+const WATCH_SHOWN = 10;
+
+interface WatchItem {
+  id: string;
+  title: string;
+  link: string | null;
+  published: string;
+  sources: string[];
+  tags: string[];
+}
+
+/**
+ * The watch items of the last WATCH_DAYS days that match what the study
+ * follows, newest first. Only the month files of that window are read; a
+ * workspace without a watch simply has none.
+ */
+async function recentWatchItems(
+  root: string,
+  interest: NonNullable<Study["veille"]>,
+  now: Date,
+): Promise<WatchItem[]> {
+  const [
+    { arrivalTime, BACKLOG_DAYS, matchStudy },
+    { readAllMonths, storeMonths },
+    { newestFirst },
+  ] = await Promise.all([
+    import("../veille/digest.js"),
+    import("../veille/store.js"),
+    import("../veille/normalise.js"),
+  ]);
+  const since = now.getTime() - WATCH_DAYS * DAY_MS;
+  const first = parisDate(new Date(since - (BACKLOG_DAYS + 1) * DAY_MS)).slice(0, 7);
+  let months: Awaited<ReturnType<typeof readAllMonths>>;
+  try {
+    months = await readAllMonths(
+      root,
+      (await storeMonths(root)).filter((month) => month >= first),
+    );
+  } catch {
+    // A damaged store is reported by the watch commands; the dossier is still shown.
+    return [];
+  }
+  return [...months.values()]
+    .flat()
+    .filter((item) => arrivalTime(item) >= since && matchStudy(item, interest))
+    .sort(newestFirst)
+    .map((item) => ({
+      id: item.id,
+      title: item.title,
+      link: item.link ?? null,
+      published: item.published,
+      sources: item.sources,
+      tags: item.tags,
+    }));
+}
+
+function watchLines(id: string, interest: Study["veille"], items: readonly WatchItem[]): string[] {
+  if (!interest) {
+    return [
+      "Veille : cette étude ne suit aucun thème (ajoutez à study.yaml, par exemple,",
+      "  veille: {topics: [rep-textiles], keywords: [recyclerie]})",
+    ];
+  }
+  if (items.length === 0)
+    return [`Veille des ${WATCH_DAYS} derniers jours : rien pour cette étude.`];
+  const lines = [`Veille des ${WATCH_DAYS} derniers jours (${items.length}) :`];
+  for (const item of items.slice(0, WATCH_SHOWN)) {
+    lines.push(`  ${frenchDate(parisDate(new Date(item.published)))} — ${item.title}`);
+    if (item.link) lines.push(`    ${item.link}`);
+  }
+  if (items.length > WATCH_SHOWN) {
+    lines.push(
+      `  … et ${items.length - WATCH_SHOWN} autres : pile veille digest --since … --until …`,
+    );
+  }
+  lines.push(`  Pour en garder une dans le dossier : pile veille keep LIEN --study ${id}`);
+  return lines;
 }

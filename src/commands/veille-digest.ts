@@ -234,7 +234,7 @@ export async function runVeilleDigest(
   }
   const items = model.counts.items;
   context.output.info(
-    `${input.dryRun ? "Aperçu (rien n'a été écrit) : " : ""}synthèse de la ${period.week ? period.name : `période ${period.name}`} : ${items === 0 ? "aucune entrée" : `${items} entrée${items > 1 ? "s" : ""}`}${!input.dryRun && !toStdout && !written ? " (inchangée)" : ""}.`,
+    `${input.dryRun ? "Aperçu (rien n'a été écrit) : synthèse" : "Synthèse"} de la ${period.week ? period.name : `période ${period.name}`} : ${items === 0 ? "aucune entrée" : `${items} entrée${items > 1 ? "s" : ""}`}${!input.dryRun && !toStdout && !written ? " (inchangée)" : ""}.`,
   );
   return 0;
 }
