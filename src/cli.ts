@@ -586,6 +586,40 @@ export function buildCli(version: string, hooks: CliHooks): Command {
     });
 
   veille
+    .command("keep")
+    .description("ranger une entrée de la veille dans les références d'une étude (references.md)")
+    .argument("<entrée>", "lien de l'entrée (affiché par pile veille list) ou son identifiant")
+    .option("--study <id>", "l'étude où la ranger")
+    .option("--note <texte>", "une note d'une ligne : pourquoi elle compte pour l'étude")
+    .option("--dry-run", "montrer sans rien écrire")
+    .option("--json", "sortie JSON pour les scripts")
+    .addHelpText(
+      "after",
+      examples([
+        'pile veille keep https://exemple.org/appel-fonds-reemploi --study 2026-09-recyclerie-textile-18e --note "Candidater avant le 31 janvier"',
+      ]),
+    )
+    .action(
+      async (
+        item: string,
+        options: Record<string, string | boolean | undefined>,
+        command: Command,
+      ) => {
+        const { runVeilleKeep } = await import("./commands/veille-keep.js");
+        const json = options.json === true;
+        hooks.setExitCode(
+          await runVeilleKeep(context(command, { json }), {
+            item,
+            study: options.study as string | undefined,
+            note: options.note as string | undefined,
+            dryRun: options.dryRun === true,
+            json,
+          }),
+        );
+      },
+    );
+
+  veille
     .command("sources")
     .description(
       "l'état de chaque source : dernier succès, dernière erreur, entrées rangées, dernière nouveauté",
