@@ -87,8 +87,26 @@ const COMMANDS = [
   ["study", "check"],
 ];
 
+/**
+ * The watch commands: their help is checked like the others; their examples
+ * need a store or the network, and run in the README test and the watch tests.
+ */
+const WATCH_COMMANDS = [
+  ["veille"],
+  ["veille", "pull"],
+  ["veille", "list"],
+  ["veille", "digest"],
+  ["veille", "keep"],
+  ["veille", "sources"],
+  ["veille", "add"],
+  ["veille", "opml"],
+  ["veille", "opml", "import"],
+  ["veille", "opml", "export"],
+  ["score"],
+];
+
 describe("help and version", () => {
-  it.each(COMMANDS.map((command) => [command.join(" "), command] as const))(
+  it.each([...COMMANDS, ...WATCH_COMMANDS].map((command) => [command.join(" "), command] as const))(
     "pile %s --help is French, has examples and exits 0",
     async (_name, command) => {
       const result = await runPile([...command, "--help"], { cwd: await tempDir() });

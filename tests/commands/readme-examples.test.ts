@@ -37,8 +37,12 @@ describe("the README", () => {
       "study new",
       "study score",
       "study show",
+      "veille digest",
+      "veille keep",
       "veille list",
+      "veille opml",
       "veille pull",
+      "veille sources",
     ]);
     let cwd = path.join(await tempDir(), "depot");
     // The README's paths to ../examples/ are those of a workspace made inside the repository.
