@@ -294,7 +294,7 @@ describe("pile veille add", () => {
   it.each([
     [
       "an address already present",
-      (url: string) => [
+      () => [
         "veille",
         "add",
         "http://www.service-public.gouv.fr/abonnements/rss/actu-actu-pro.rss/",
