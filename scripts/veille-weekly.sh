@@ -15,7 +15,12 @@ if [ "$code" -ne 0 ] && [ "$code" -ne 1 ]; then
 fi
 
 git add -- veille
-if git diff --cached --quiet -- veille; then
+# Every pull updates the sources' timestamps (veille/sources.json): that alone
+# is not worth a commit. New items, or a digest that changed (it names the
+# sources in error), are.
+if git diff --cached --quiet -- veille/items veille/digests; then
+  git reset --quiet -- veille
+  git checkout --quiet -- veille/sources.json 2>/dev/null || true
   echo "Veille : rien de nouveau à enregistrer." >&2
   exit 0
 fi

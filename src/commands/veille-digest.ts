@@ -35,15 +35,13 @@ const DAY_MS = 86_400_000;
 /** The stages of a study still being worked on. */
 const IN_PROGRESS = new Set(["pre-etude", "faisabilite", "prefiguration"]);
 
-/** The month files that can hold items of a period (see `arrivalTime`: a backlog item is placed by its date). */
-export function digestMonths(period: Pick<Period, "start" | "end">): {
-  first: string;
-  last: string;
-} {
-  return {
-    first: parisDate(new Date(period.start.getTime() - (BACKLOG_DAYS + 1) * DAY_MS)).slice(0, 7),
-    last: parisDate(new Date(period.end.getTime() + DAY_MS)).slice(0, 7),
-  };
+/**
+ * The first month file that can hold items of a period (see `arrivalTime`: a
+ * backlog item is placed by its date). Every later file is read too: an item
+ * first seen this week may be dated weeks ahead (an event announced early).
+ */
+export function firstDigestMonth(period: Pick<Period, "start">): string {
+  return parisDate(new Date(period.start.getTime() - (BACKLOG_DAYS + 1) * DAY_MS)).slice(0, 7);
 }
 
 /** Studies in progress, with what they follow in the watch. Invalid dossiers are left out (`study check` reports them). */
@@ -82,7 +80,12 @@ export async function renderDigestText(
     return renderDigest(model, sources[name] as string, format);
   } catch (error) {
     if (error instanceof DigestTemplateError) {
-      throw new UserError(`Modèle templates/veille/${name} : ${error.message}`, {
+      // The message names « le modèle de la synthèse de veille »: say which file it is.
+      const message = error.message.replace(
+        /^Le modèle de la synthèse de veille/,
+        `Le modèle templates/veille/${name}`,
+      );
+      throw new UserError(message, {
         hint: "Corrigez ce modèle, ou supprimez-le pour revenir au modèle fourni avec pile.",
       });
     }
@@ -179,10 +182,10 @@ export async function runVeilleDigest(
   const period = periodOf(input, now);
   const root = await workspaceRoot(context);
   const feeds = await loadFeeds(root);
-  const { first, last } = digestMonths(period);
+  const first = firstDigestMonth(period);
   let data: DigestData;
   try {
-    const months = (await storeMonths(root)).filter((month) => month >= first && month <= last);
+    const months = (await storeMonths(root)).filter((month) => month >= first);
     const [state, stored] = await Promise.all([readState(root), readAllMonths(root, months)]);
     data = { feeds, state, items: [...stored.values()].flat() };
   } catch (error) {

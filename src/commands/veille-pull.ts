@@ -199,14 +199,14 @@ export async function runVeillePull(
     // the store, built from the items already in memory.
     let digest: string | undefined;
     if (input.digest && !input.dryRun) {
-      const { composeDigest, digestMonths, DIGESTS_DIR, saveDigest } = await import(
+      const { composeDigest, firstDigestMonth, DIGESTS_DIR, saveDigest } = await import(
         "./veille-digest.js"
       );
       const { currentWeekPeriod } = await import("../veille/week.js");
       const period = currentWeekPeriod(now);
-      const { first, last } = digestMonths(period);
+      const first = firstDigestMonth(period);
       const items = [...index.byKey.values()]
-        .filter((entry) => entry.month >= first && entry.month <= last)
+        .filter((entry) => entry.month >= first)
         .map((entry) => entry.item);
       const { text } = await composeDigest(root, { feeds, state, items }, period, "md", now);
       digest = `${DIGESTS_DIR}/${period.key}.md`;

@@ -40,13 +40,14 @@ export function referenceEntry(
   const title = escapeMarkdown(item.title);
   const date = frenchDayOf(new Date(item.published));
   const lines = [
-    `- ${url ? `[${title}](${url})` : title}  ${marker(item)}`,
+    `- ${url ? `[${title}](${url})` : title} ${marker(item)}`,
     `  ${escapeMarkdown(details.sources.join(", "))} · ${date}${item.dated ? "" : " (date de collecte)"} · retenu le ${frenchDayOf(details.keptOn)}`,
   ];
-  if (item.summary) lines.push(`  > ${escapeMarkdown(item.summary)}`);
+  if (item.summary) lines.push(`  Résumé : ${escapeMarkdown(item.summary)}`);
   const note = details.note?.replace(/\s+/g, " ").trim();
   if (note) lines.push(`  Note : ${note}`);
-  return `${lines.join("\n")}\n`;
+  // One list item, one line per detail: a backslash at the end of a line is a hard break.
+  return `${lines.join("\\\n")}\n`;
 }
 
 /** The file's new text: the entry appended (after a blank line), the header first if the file is new. */

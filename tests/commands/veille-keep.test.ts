@@ -204,10 +204,12 @@ describe("pile veille keep", () => {
     const created = await readFile(file, "utf8");
     expect(created.startsWith("# Références — Recyclerie textile\n")).toBe(true);
     expect(created).toContain(
-      `- [${APPEAL.title}](https://exemple.org/appel-fonds-reemploi)  <!-- veille: ${APPEAL.id} -->\n`,
+      `- [${APPEAL.title}](https://exemple.org/appel-fonds-reemploi) <!-- veille: ${APPEAL.id} -->\\\n`,
     );
-    expect(created).toContain("· mardi 24 novembre 2026 · retenu le samedi 28 novembre 2026\n");
-    expect(created).toContain("  > Dépôt des dossiers avant le 31 janvier.\n");
+    // One list item, each detail on its own line (a final backslash is a hard break), so
+    // that the note is never read as part of the feed's summary.
+    expect(created).toContain("· mardi 24 novembre 2026 · retenu le samedi 28 novembre 2026\\\n");
+    expect(created).toContain("  Résumé : Dépôt des dossiers avant le 31 janvier.\\\n");
     expect(created.endsWith("  Note : Candidater avant le 31 janvier\n")).toBe(true);
 
     // By id: appended after it, under the same header.
@@ -219,7 +221,7 @@ describe("pile veille keep", () => {
     const appended = await readFile(file, "utf8");
     expect(appended.startsWith(created)).toBe(true);
     expect(appended.slice(created.length)).toMatch(
-      /^\n- Séance du conseil d'arrondissement {2}<!-- veille: localtis:42 -->\n/,
+      /^\n- Séance du conseil d'arrondissement <!-- veille: localtis:42 -->\\\n/,
     );
     expect(appended.match(/^# Références/gm)).toHaveLength(1);
 

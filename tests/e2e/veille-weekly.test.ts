@@ -84,6 +84,15 @@ describe("scripts/veille-weekly.sh", () => {
     expect(files.every((file) => file.startsWith("veille/"))).toBe(true);
     // Nothing left behind: no lock, no temporary file, nothing uncommitted.
     expect(git(ws, ["status", "--porcelain", "--untracked-files=all"])).toBe("");
+
+    // A second run that brings nothing new makes no commit.
+    const head = git(ws, ["rev-parse", "HEAD"]).trim();
+    const again = weekly(ws);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain("rien de nouveau");
+    expect(git(ws, ["rev-parse", "HEAD"]).trim()).toBe(head);
+    // …and leaves the working tree as it found it (the timestamps are not kept dirty).
+    expect(git(ws, ["status", "--porcelain"]).trim()).toBe("");
   });
 
   it("is executable, as the workflow runs it by its path", async () => {
