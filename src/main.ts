@@ -1,3 +1,4 @@
+import path from "node:path";
 import { CommanderError } from "commander";
 import { buildCli } from "./cli.js";
 import type { CommandContext } from "./commands/context.js";
@@ -27,6 +28,30 @@ export interface ProcessIo {
 
 function wantsDebug(argv: readonly string[], env: ProcessIo["env"]): boolean {
   return argv.includes("--debug") || env.PILE_DEBUG === "1";
+}
+
+/** Failures of the disk or the system, which no change to pile would avoid. */
+const ENVIRONMENT_CODES = new Set([
+  "EACCES",
+  "EPERM",
+  "EROFS",
+  "ENOSPC",
+  "EDQUOT",
+  "EMFILE",
+  "ENFILE",
+  "EIO",
+  "EBUSY",
+]);
+
+function isEnvironmentFailure(error: unknown): error is NodeJS.ErrnoException {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return error instanceof Error && typeof code === "string" && ENVIRONMENT_CODES.has(code);
+}
+
+/** A path as the person sees it: relative to where pile runs, with forward slashes. */
+function shownPath(cwd: string, file: string): string {
+  const relative = path.relative(cwd, file);
+  return (relative === "" ? "." : relative).split(path.sep).join("/");
 }
 
 export async function main(io: ProcessIo): Promise<number> {
@@ -120,6 +145,17 @@ export async function main(io: ProcessIo): Promise<number> {
         ...(error.location?.line !== undefined ? { line: error.location.line } : {}),
         ...(error.location?.column !== undefined ? { column: error.location.column } : {}),
       });
+    }
+    if (isEnvironmentFailure(error)) {
+      // The disk refused (read-only, full, no permission): not a bug, and nothing to debug.
+      const { systemReason } = await import("./workspace/system-errors.js");
+      const where = error.path ? ` sur ${shownPath(io.cwd, error.path)}` : "";
+      const message = `Le système de fichiers a refusé une opération${where} : ${systemReason(error)}.`;
+      const hint = "Vérifiez les droits et la place disponible, puis relancez la commande.";
+      output.error(message);
+      output.info(`  → ${hint}`);
+      if (debug && error.stack) output.info(error.stack);
+      return report(1, message, { hint });
     }
     output.error(
       "pile a rencontré une erreur inattendue (un bogue). Relancez avec --debug et signalez le message à l'équipe.",

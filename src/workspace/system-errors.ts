@@ -11,6 +11,9 @@ const REASONS_FR: Record<string, string> = {
   EEXIST: "existe déjà",
   EMFILE: "trop de fichiers ouverts",
   ENAMETOOLONG: "nom trop long",
+  ENFILE: "trop de fichiers ouverts",
+  EIO: "erreur de lecture ou d'écriture du disque",
+  EBUSY: "fichier ou dossier occupé",
 };
 
 export function systemReason(error: unknown): string {

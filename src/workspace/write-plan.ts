@@ -17,6 +17,7 @@ import { UserError } from "../errors.js";
 import { pathExists } from "./files.js";
 import { resolveInside } from "./locate.js";
 import { processAlive } from "./processes.js";
+import { systemReason } from "./system-errors.js";
 
 /**
  * Writes are planned first (pure code builds a list of PlannedWrite), then
@@ -78,13 +79,11 @@ async function assertRealInside(root: string, dir: string, shown: string): Promi
 export function writeFailure(error: unknown, shown: string): UserError {
   const code = (error as NodeJS.ErrnoException).code;
   const why =
-    code === "EACCES" || code === "EPERM" || code === "EROFS"
+    code === "EACCES" || code === "EPERM"
       ? "permission refusée (dossier en lecture seule ?)"
-      : code === "ENOSPC" || code === "EDQUOT"
-        ? "disque plein"
-        : code === "EEXIST"
-          ? "le fichier est apparu entre-temps"
-          : `erreur système ${code ?? "inconnue"}`;
+      : code === "EEXIST"
+        ? "le fichier est apparu entre-temps"
+        : systemReason(error);
   return new UserError(`Impossible d'écrire ${shown} : ${why}. Rien n'a été modifié.`, {
     hint: "Vérifiez les droits et la place disponible, puis relancez la commande.",
     exitCode: code === "EEXIST" ? 2 : 1,
@@ -138,8 +137,13 @@ export async function applyWrites(root: string, writes: readonly PlannedWrite[])
           () => undefined,
         );
         if (mode !== undefined) await chmod(temp, mode);
-        await link(target, backup).catch(() => undefined);
-        if (await pathExists(backup)) replaced.push({ target, backup });
+        // A backup to restore if a later step fails; only a file that is not there yet has none.
+        try {
+          await link(target, backup);
+          replaced.push({ target, backup });
+        } catch (linkError) {
+          if ((linkError as NodeJS.ErrnoException).code !== "ENOENT") throw linkError;
+        }
         await rename(temp, target);
       }
       temps.splice(temps.indexOf(temp), 1);
@@ -147,7 +151,12 @@ export async function applyWrites(root: string, writes: readonly PlannedWrite[])
   } catch (error) {
     for (const temp of temps) await rm(temp, { force: true });
     for (const target of placed) await rm(target, { force: true });
-    for (const { target, backup } of replaced) await rename(backup, target).catch(() => undefined);
+    for (const { target, backup } of replaced) {
+      await rename(backup, target).catch(() => undefined);
+      // rename() does nothing when both names are links to the same file (the replace
+      // that failed had not happened yet): the backup would stay behind.
+      await rm(backup, { force: true });
+    }
     for (const dir of createdDirs.reverse()) await rmdir(dir).catch(() => undefined);
     if (error instanceof UserError) throw error;
     throw writeFailure(error, current);
