@@ -30,7 +30,7 @@ export async function loadGrid(
   let file: string;
   if (source.file !== undefined) {
     file = source.file;
-    text = await readUserFile(context.cwd, file, "Grille");
+    text = await readUserFile(context.cwd, file, "Grille", { utf8: "strict" });
   } else {
     file = "criteria.yaml";
     text = source.root === undefined ? undefined : await readTextIfExists(source.root, file);
@@ -62,7 +62,7 @@ export async function loadIdeas(
   grid: Grid,
   file: string,
 ): Promise<Candidate[]> {
-  const text = await readUserFile(context.cwd, file, "Fichier de pistes");
+  const text = await readUserFile(context.cwd, file, "Fichier de pistes", { utf8: "strict" });
   const parsed = parseYamlText(text, file, ideasSchemaFor(grid));
   if (!parsed.ok) throw parsed.error;
   return parsed.value.ideas.map((idea) => ({

@@ -83,7 +83,8 @@ async function checkOne(
   let yamlText: string | undefined;
   try {
     files = await readTextTree(path.join(root, dir));
-    yamlText = files.get("study.yaml") ?? (await readTextIfExists(root, `${dir}/study.yaml`));
+    // Read again, strictly: a study.yaml that is not UTF-8 is an error, where its first bad byte is.
+    yamlText = await readTextIfExists(root, `${dir}/study.yaml`);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     return {

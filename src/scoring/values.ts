@@ -21,7 +21,10 @@ export const ratersSchema = z.strictObject({
     .refine((r) => Object.keys(r).length > 0, { message: "au moins une personne" }),
 });
 
-export const scoreValueSchema = z.union([finite, z.null(), uncertainSchema, ratersSchema]);
+export const scoreValueSchema = z.union([finite, z.null(), uncertainSchema, ratersSchema], {
+  error:
+    "une note est un nombre, une valeur vide (inconnue), {low, likely, high} (incertaine) ou {raters: {nom: note}} (plusieurs personnes)",
+});
 export type ScoreValue = z.infer<typeof scoreValueSchema>;
 
 /** Disagreement between raters is flagged from this spread (max − min) on. */

@@ -20,13 +20,78 @@ export async function pathExists(file: string): Promise<boolean> {
   }
 }
 
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** Offset of the first byte that does not belong to a valid UTF-8 sequence, or -1. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i] as number;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const length =
+      lead >= 0xc2 && lead <= 0xdf
+        ? 2
+        : lead >= 0xe0 && lead <= 0xef
+          ? 3
+          : lead >= 0xf0 && lead <= 0xf4
+            ? 4
+            : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    const second = bytes[i + 1] as number;
+    // Overlong forms, UTF-16 surrogates and code points above U+10FFFF are not UTF-8.
+    const low = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
+    const high = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
+    if (second < low || second > high) return i;
+    for (let k = 2; k < length; k++) if (((bytes[i + k] as number) & 0xc0) !== 0x80) return i;
+    i += length;
+  }
+  return -1;
+}
+
+/**
+ * The text of a file that must be UTF-8. A file saved in Latin-1 or
+ * Windows-1252 (an old editor, a spreadsheet export) is refused where its
+ * first such byte is, rather than read with replacement characters.
+ */
+export function decodeUtf8(bytes: Uint8Array, shown: string): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    if (bytes.includes(0)) {
+      throw new UserError(
+        `${shown} n'est pas un fichier texte (il contient des octets binaires).`,
+        {
+          hint: "Restaurez-le depuis git (git checkout -- FICHIER) ou recréez-le.",
+          location: { file: shown },
+        },
+      );
+    }
+    const at = Math.max(0, firstInvalidUtf8(bytes));
+    const before = UTF8.decode(bytes.subarray(0, at));
+    const line = before.split("\n").length;
+    const column = before.length - before.lastIndexOf("\n");
+    throw new UserError(
+      `${shown}:${line}:${column} : caractère illisible : le fichier n'est pas enregistré en UTF-8 (sans doute en Latin-1 ou Windows-1252).`,
+      {
+        hint: "Enregistrez-le en UTF-8 (dans l'éditeur : « Enregistrer sous », encodage UTF-8), vérifiez les accents, puis relancez la commande.",
+        location: { file: shown, line, column },
+      },
+    );
+  }
+}
+
+/** A text file of the workspace (UTF-8 required); `undefined` when it does not exist. */
 export async function readTextIfExists(
   root: string,
   relative: string,
 ): Promise<string | undefined> {
   try {
-    return await readFile(resolveInside(root, relative), "utf8");
+    return decodeUtf8(await readFile(resolveInside(root, relative)), relative);
   } catch (error) {
+    if (error instanceof UserError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return undefined;
     if (code === "EISDIR") {
@@ -41,10 +106,20 @@ export async function readTextIfExists(
   }
 }
 
-/** A file the user names on the command line (relative to the current folder). */
-export async function readUserFile(cwd: string, file: string, what: string): Promise<string> {
+/**
+ * A file the user names on the command line (relative to the current folder).
+ * `utf8: "strict"` refuses one that is not UTF-8 (YAML); others (XML declares
+ * its own encoding) are read as before.
+ */
+export async function readUserFile(
+  cwd: string,
+  file: string,
+  what: string,
+  options: { utf8?: "strict" } = {},
+): Promise<string> {
+  let bytes: Buffer;
   try {
-    return await readFile(path.resolve(cwd, file), "utf8");
+    bytes = await readFile(path.resolve(cwd, file));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(
@@ -54,6 +129,7 @@ export async function readUserFile(cwd: string, file: string, what: string): Pro
       { hint: "Vérifiez le chemin." },
     );
   }
+  return options.utf8 === "strict" ? decodeUtf8(bytes, file) : bytes.toString("utf8");
 }
 
 /** Parses a YAML file of the workspace; `undefined` when it does not exist. */

@@ -248,9 +248,13 @@ export function parseYamlText<S extends z.ZodType>(
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const syntax = document.errors[0];
   if (syntax) {
-    const opening = openedAt(document, syntax.pos[0]);
-    const location = locate(lineCounter, file, opening?.start ?? syntax.pos[0]);
-    const what = opening?.what ?? YAML_ERRORS_FR[syntax.code] ?? "syntaxe YAML invalide";
+    // An unfinished git merge breaks the syntax: say so rather than describe the symptom.
+    const conflict = /^(<{7}|>{7})( |$)/m.exec(text);
+    const opening = conflict ? undefined : openedAt(document, syntax.pos[0]);
+    const location = locate(lineCounter, file, conflict?.index ?? opening?.start ?? syntax.pos[0]);
+    const what = conflict
+      ? "marqueur de conflit git : la fusion n'est pas terminée (gardez la bonne version et retirez les lignes <<<<<<<, ======= et >>>>>>>)"
+      : (opening?.what ?? YAML_ERRORS_FR[syntax.code] ?? "syntaxe YAML invalide");
     return {
       ok: false,
       error: new UserError(`${describeLocation(location)} : ${what}.`, { hint: HINT, location }),
