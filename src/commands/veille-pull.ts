@@ -6,7 +6,7 @@ import { formatTable } from "../ui/table.js";
 import { collectSource } from "../veille/collect.js";
 import { resolveSettings, type Source } from "../veille/feeds.js";
 import { mapConcurrent } from "../veille/fetch.js";
-import { acquireLock } from "../veille/lock.js";
+import { acquireLock, LOCK_FILE } from "../veille/lock.js";
 import { buildIndex, mergeIntoIndex, monthItems } from "../veille/merge.js";
 import type { Item } from "../veille/normalise.js";
 import {
@@ -21,6 +21,7 @@ import {
   stateText,
 } from "../veille/store.js";
 import { workspaceRoot } from "../workspace/locate.js";
+import { systemReason } from "../workspace/system-errors.js";
 import { applyWrites, type PlannedWrite, removeStaleTemps } from "../workspace/write-plan.js";
 import type { CommandContext, CommandResult } from "./context.js";
 import { loadFeeds, storeFailure } from "./veille-input.js";
@@ -70,7 +71,19 @@ export async function runVeillePull(
     return 0;
   }
 
-  const lock = input.dryRun ? undefined : await acquireLock(root);
+  let lock: Awaited<ReturnType<typeof acquireLock>> | undefined;
+  try {
+    lock = input.dryRun ? undefined : await acquireLock(root);
+  } catch (error) {
+    throw new UserError(
+      `Impossible de prendre le verrou ${LOCK_FILE} : ${systemReason(error)}. Rien n'a été fait.`,
+      {
+        hint: "Vérifiez les droits et la place disponible, puis relancez.",
+        exitCode: 1,
+        cause: error,
+      },
+    );
+  }
   if (lock && !lock.ok) {
     throw new UserError(
       `Une autre collecte de la veille est en cours${lock.pid ? ` (processus ${lock.pid})` : ""} : rien n'a été fait.`,

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { unlinkSync } from "node:fs";
-import { mkdir, open, readFile, unlink } from "node:fs/promises";
+import { mkdir, open, readFile, rmdir, unlink } from "node:fs/promises";
 import path from "node:path";
 import { processAlive } from "../workspace/processes.js";
 
@@ -20,18 +20,32 @@ export type LockResult =
 
 export async function acquireLock(root: string): Promise<LockResult> {
   const file = path.join(root, LOCK_FILE);
-  await mkdir(path.dirname(file), { recursive: true });
+  // The first folder mkdir created, if any: a pull that ends up writing nothing
+  // leaves the workspace as it found it.
+  const created = await mkdir(path.dirname(file), { recursive: true });
+  const tidy = async () => {
+    if (created) await rmdir(created).catch(() => undefined); // only if still empty
+  };
   const content = `${process.pid} ${randomBytes(8).toString("hex")}\n`;
   const ours = async () => (await readFile(file, "utf8").catch(() => "")) === content;
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const handle = await open(file, "wx");
-      await handle.writeFile(content);
+      try {
+        await handle.writeFile(content);
+      } catch (error) {
+        // A lock we could not fill (disk full) is not left behind, empty.
+        await handle.close().catch(() => undefined);
+        await unlink(file).catch(() => undefined);
+        await tidy();
+        throw error;
+      }
       await handle.close();
       return {
         ok: true,
         release: async () => {
           if (await ours()) await unlink(file).catch(() => undefined);
+          await tidy();
         },
         // For a signal handler, where nothing can be awaited.
         releaseSync: () => {
@@ -43,7 +57,10 @@ export async function acquireLock(root: string): Promise<LockResult> {
         },
       };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
+        await tidy();
+        throw error;
+      }
     }
     const seen = await readFile(file, "utf8").catch(() => "");
     const pid = Number.parseInt(seen, 10);
