@@ -26,5 +26,5 @@ if git diff --cached --quiet -- veille/items veille/digests; then
 fi
 git -c user.name="${GIT_AUTHOR_NAME:-pile (veille automatique)}" \
   -c user.email="${GIT_AUTHOR_EMAIL:-veille@users.noreply.github.com}" \
-  commit --quiet -m "veille : collecte du $(TZ=Europe/Paris date +%F)" -- veille
+  commit --quiet -m "veille : collecte du $(TZ=Europe/Paris date +%F)" -- veille || exit 1
 echo "Veille : collecte et synthèse enregistrées ($(git rev-parse --short HEAD))." >&2

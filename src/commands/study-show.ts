@@ -88,7 +88,7 @@ export async function runStudyShow(
         `  ${frenchDate(interview.date)} — ${interview.actor}${interview.role ? ` (${interview.role})` : ""} : ${dir}/${interview.file}`,
     ),
     "",
-    ...watchLines(study.id, study.veille, watch),
+    ...watchLines(study.id, study.veille, watch, context.now()),
   ];
   output.data(lines.join("\n"));
   return 0;
@@ -119,7 +119,7 @@ async function recentWatchItems(
 ): Promise<WatchItem[]> {
   const [
     { arrivalTime, BACKLOG_DAYS, matchStudy },
-    { readAllMonths, storeMonths },
+    { readAllMonths, StoreError, storeMonths },
     { newestFirst },
   ] = await Promise.all([
     import("../veille/digest.js"),
@@ -134,9 +134,10 @@ async function recentWatchItems(
       root,
       (await storeMonths(root)).filter((month) => month >= first),
     );
-  } catch {
+  } catch (error) {
     // A damaged store is reported by the watch commands; the dossier is still shown.
-    return [];
+    if (error instanceof StoreError) return [];
+    throw error;
   }
   return [...months.values()]
     .flat()
@@ -152,7 +153,12 @@ async function recentWatchItems(
     }));
 }
 
-function watchLines(id: string, interest: Study["veille"], items: readonly WatchItem[]): string[] {
+function watchLines(
+  id: string,
+  interest: Study["veille"],
+  items: readonly WatchItem[],
+  now: Date,
+): string[] {
   if (!interest) {
     return [
       "Veille : cette étude ne suit aucun thème (ajoutez à study.yaml, par exemple,",
@@ -164,13 +170,13 @@ function watchLines(id: string, interest: Study["veille"], items: readonly Watch
   const lines = [`Veille des ${WATCH_DAYS} derniers jours (${items.length}) :`];
   for (const item of items.slice(0, WATCH_SHOWN)) {
     lines.push(`  ${frenchDate(parisDate(new Date(item.published)))} — ${item.title}`);
-    if (item.link) lines.push(`    ${item.link}`);
+    lines.push(`    ${item.link ?? item.id}`);
   }
   if (items.length > WATCH_SHOWN) {
     lines.push(
-      `  … et ${items.length - WATCH_SHOWN} autres : pile veille digest --since … --until …`,
+      `  … et ${items.length - WATCH_SHOWN} autres (pile veille list --since ${parisDate(new Date(now.getTime() - WATCH_DAYS * DAY_MS))})`,
     );
   }
-  lines.push(`  Pour en garder une dans le dossier : pile veille keep LIEN --study ${id}`);
+  lines.push(`  Pour en garder une dans le dossier : pile veille keep LIEN-OU-ID --study ${id}`);
   return lines;
 }

@@ -107,11 +107,19 @@ export async function runVeilleAdd(
   );
   if (outcome.status !== "ok") {
     const reason = outcome.status === "error" ? outcome.reason : "réponse inattendue (304)";
-    throw new UserError(`${url} ne peut pas être ajoutée : ${reason}. Rien n'a été écrit.`, {
-      hint: reason.startsWith("pas un flux")
-        ? "Pour une page sans flux, ajoutez à la main dans feeds.yaml une source kind: html avec ses sélecteurs (select)."
-        : "Vérifiez l'adresse dans un navigateur, puis relancez.",
-    });
+    // An address that is not a feed, or that the server refuses (4xx), is bad input;
+    // a network failure or a server error may pass: exit 1, try again later.
+    const badInput =
+      /^(pas un flux|HTTP 4|adresse|redirection)/.test(reason) || reason.includes("flux signalé");
+    throw new UserError(
+      `L'adresse ${url} ne peut pas être ajoutée : ${reason}. Rien n'a été écrit.`,
+      {
+        hint: reason.startsWith("pas un flux")
+          ? "Pour une page sans flux, ajoutez à la main dans feeds.yaml une source kind: html avec ses sélecteurs (select)."
+          : "Vérifiez l'adresse dans un navigateur, puis relancez.",
+        exitCode: badInput ? 2 : 1,
+      },
+    );
   }
   const feedUrl = outcome.feedUrl ?? url;
   if (outcome.feedUrl) {
@@ -125,9 +133,20 @@ export async function runVeilleAdd(
   const title = input.title?.trim() || plainText(outcome.title) || new URL(feedUrl).hostname;
   const id = input.id ?? sourceIdFor(title, taken);
   const source = { id, title, url: feedUrl, ...(tags.length > 0 ? { tags } : {}) };
-  const updated = appendToFeeds(text, [source]);
   if (!input.dryRun) {
-    await applyWrites(root, [{ path: "feeds.yaml", content: updated, mode: "replace" }]);
+    // The check took a while: feeds.yaml may have changed meanwhile (another
+    // `veille add`, an edit by hand). The source goes into the file as it is now.
+    const fresh = await readTextIfExists(root, "feeds.yaml");
+    if (fresh !== text) {
+      throw new UserError("feeds.yaml a changé pendant la vérification : rien n'a été écrit.", {
+        hint: "Relancez la même commande.",
+      });
+    }
+    await applyWrites(root, [
+      { path: "feeds.yaml", content: appendToFeeds(text, [source]), mode: "replace" },
+    ]);
+  } else {
+    appendToFeeds(text, [source]);
   }
   if (input.json) {
     context.output.jsonDocument({

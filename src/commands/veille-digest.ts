@@ -14,7 +14,7 @@ import {
   rangePeriod,
   weekPeriod,
 } from "../veille/week.js";
-import { readTextIfExists } from "../workspace/files.js";
+import { assertFreeOutput, readTextIfExists } from "../workspace/files.js";
 import { workspaceRoot } from "../workspace/locate.js";
 import { loadTemplates } from "../workspace/templates.js";
 import { applyWrites } from "../workspace/write-plan.js";
@@ -204,6 +204,7 @@ export async function runVeilleDigest(
       // A file the user names may be anywhere; it is never replaced without --force.
       const target = path.resolve(context.cwd, input.out);
       shown = input.out;
+      await assertFreeOutput(target, input.out, input.force);
       if (!input.dryRun) {
         written = await saveDigest(
           path.dirname(target),

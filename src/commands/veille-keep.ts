@@ -1,5 +1,5 @@
 import { UserError } from "../errors.js";
-import { canonicalLink } from "../veille/links.js";
+import { sourceUrlKey } from "../veille/links.js";
 import type { Item } from "../veille/normalise.js";
 import {
   alreadyKept,
@@ -25,8 +25,13 @@ export interface VeilleKeepInput {
 /** An item by its id or its link (as `veille list` shows it). */
 function findItem(items: readonly Item[], wanted: string): Item | undefined {
   const text = wanted.trim();
-  const link = /^https?:\/\//i.test(text) ? canonicalLink(text) : undefined;
-  return items.find((item) => item.id === text || (link !== undefined && item.link === link));
+  // A pasted link matches whatever its scheme (http/https), tracking parameters or final slash.
+  const key = /^https?:\/\//i.test(text) ? sourceUrlKey(text) : undefined;
+  return items.find(
+    (item) =>
+      item.id === text ||
+      (key !== undefined && item.link !== undefined && sourceUrlKey(item.link) === key),
+  );
 }
 
 /** `pile veille keep ITEM --study ID`: files a watch item in the study's references. */
@@ -40,7 +45,7 @@ export async function runVeilleKeep(
     });
   }
   if (input.note !== undefined && /[\r\n]/.test(input.note)) {
-    throw new UserError("--note tient sur une ligne.");
+    throw new UserError("La note (--note) doit tenir sur une ligne.");
   }
   const root = await workspaceRoot(context);
   const { study, dir } = await readStudy(root, input.study);

@@ -5,7 +5,7 @@ import { feedsSchema, sourceUrlSchema } from "../veille/feeds.js";
 import { type NewSource, sourceIdFor } from "../veille/feeds-edit.js";
 import { sourceUrlKey } from "../veille/links.js";
 import { OpmlError, opmlDocument, opmlExportable, parseOpml } from "../veille/opml.js";
-import { readTextIfExists } from "../workspace/files.js";
+import { assertFreeOutput, readTextIfExists } from "../workspace/files.js";
 import { workspaceRoot } from "../workspace/locate.js";
 import { systemReason } from "../workspace/system-errors.js";
 import { applyWrites } from "../workspace/write-plan.js";
@@ -151,6 +151,7 @@ export async function runOpmlExport(
     context.output.data(document.replace(/\n$/, ""));
   } else {
     const target = path.resolve(context.cwd, input.out);
+    await assertFreeOutput(target, input.out, input.force);
     if (!input.dryRun) {
       // The file may be anywhere the user chooses: it is written atomically in its own folder.
       await applyWrites(path.dirname(target), [

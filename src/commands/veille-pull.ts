@@ -61,7 +61,7 @@ export async function runVeillePull(
   }
   const wanted =
     input.sources.length > 0
-      ? input.sources.map((id) => known.get(id) as Source)
+      ? [...new Set(input.sources)].map((id) => known.get(id) as Source)
       : feeds.sources.filter((s) => s.enabled !== false);
   const sources = wanted;
   if (sources.length === 0) {
@@ -211,6 +211,7 @@ export async function runVeillePull(
     // The weekly routine is one command: the digest of the current week follows
     // the store, built from the items already in memory.
     let digest: string | undefined;
+    let digestError: string | undefined;
     if (input.digest && !input.dryRun) {
       const { composeDigest, firstDigestMonth, DIGESTS_DIR, saveDigest } = await import(
         "./veille-digest.js"
@@ -221,9 +222,16 @@ export async function runVeillePull(
       const items = [...index.byKey.values()]
         .filter((entry) => entry.month >= first)
         .map((entry) => entry.item);
-      const { text } = await composeDigest(root, { feeds, state, items }, period, "md", now);
-      digest = `${DIGESTS_DIR}/${period.key}.md`;
-      await saveDigest(root, digest, text, "replace");
+      try {
+        const { text } = await composeDigest(root, { feeds, state, items }, period, "md", now);
+        await saveDigest(root, `${DIGESTS_DIR}/${period.key}.md`, text, "replace");
+        digest = `${DIGESTS_DIR}/${period.key}.md`;
+      } catch (error) {
+        // The store is written: a broken digest template must not hide that.
+        if (!(error instanceof UserError)) throw error;
+        digestError = error.message;
+        context.output.warn(`La synthèse de la semaine n'a pas été écrite : ${error.message}`);
+      }
     }
 
     const report = outcomes.map((o) => ({
@@ -243,6 +251,7 @@ export async function runVeillePull(
         sources: report,
         new: merged.added.length,
         ...(digest ? { digest } : {}),
+        ...(digestError ? { digestError } : {}),
         ...(input.dryRun ? { dryRun: true } : {}),
       });
     } else {
@@ -273,7 +282,7 @@ export async function runVeillePull(
           `Fichiers qui seraient écrits : ${writes.map((w) => w.path).join(", ")}.`,
         );
     }
-    return failed > 0 ? 1 : 0;
+    return failed > 0 || digestError ? 1 : 0;
   } finally {
     process.removeListener("SIGINT", onInterrupt);
     if (lock?.ok) await lock.release();

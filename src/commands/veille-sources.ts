@@ -20,6 +20,7 @@ const STATUS_FR: Record<HealthStatus, string> = {
   ok: "en forme",
   error: "en erreur",
   silent: "silencieuse",
+  empty: "rien apporté",
   never: "jamais collectée",
   disabled: "désactivée",
 };

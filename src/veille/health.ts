@@ -12,7 +12,8 @@ export const SILENT_AFTER_DAYS = 30;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type HealthStatus = "ok" | "error" | "silent" | "never" | "disabled";
+/** never: not collected yet; empty: collected, but it has never brought an item. */
+export type HealthStatus = "ok" | "error" | "silent" | "empty" | "never" | "disabled";
 
 export interface SourceHealth {
   id: string;
@@ -69,7 +70,9 @@ export function sourcesHealth(
   now: Date,
 ): SourceHealth[] {
   return sources.map((source) => {
-    const entry = state[source.id];
+    // What the state remembers of another address (feeds.yaml changed) is not this source's.
+    const recorded = state[source.id];
+    const entry = recorded?.url === undefined || recorded.url === source.url ? recorded : undefined;
     const stored = counts.get(source.id);
     const lastNewItem = entry?.lastNewItem ?? stored?.latestFirstSeen;
     const days =
@@ -84,9 +87,11 @@ export function sourcesHealth(
         ? "error"
         : entry?.lastSuccess === undefined
           ? "never"
-          : days === undefined || days > SILENT_AFTER_DAYS
-            ? "silent"
-            : "ok";
+          : days === undefined
+            ? "empty"
+            : days > SILENT_AFTER_DAYS
+              ? "silent"
+              : "ok";
     return {
       id: source.id,
       title: source.title,

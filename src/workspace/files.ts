@@ -132,6 +132,22 @@ export async function readUserFile(
   return options.utf8 === "strict" ? decodeUtf8(bytes, file) : bytes.toString("utf8");
 }
 
+/**
+ * An output file the user names (`--out`): refused when it exists, unless
+ * `--force`, and checked before anything else so that `--dry-run` says so too.
+ */
+export async function assertFreeOutput(
+  target: string,
+  shown: string,
+  force: boolean,
+): Promise<void> {
+  if (!force && (await pathExists(target))) {
+    throw new UserError(`${shown} existe déjà : pile ne le remplace pas sans --force.`, {
+      hint: "Ajoutez --force pour le remplacer, ou choisissez un autre fichier avec --out.",
+    });
+  }
+}
+
 /** Parses a YAML file of the workspace; `undefined` when it does not exist. */
 export async function readYamlFile<S extends z.ZodType>(
   root: string,

@@ -108,7 +108,7 @@ describe("pile study show and the watch", () => {
     expect(watch).toContain(`26 novembre 2026 — ${HOSTILE.title}`);
     expect(watch).not.toContain(NO_LINK.title);
     expect(watch).not.toContain(OLD.title);
-    expect(watch).toContain(`pile veille keep LIEN --study ${FOLLOWING}`);
+    expect(watch).toContain(`pile veille keep LIEN-OU-ID --study ${FOLLOWING}`);
 
     const json = await runPile(["study", "show", FOLLOWING, "--json"], { cwd: ws });
     const document = JSON.parse(json.stdout);
@@ -148,7 +148,7 @@ describe("pile veille keep", () => {
     [["localtis:42"], "Il manque l'étude : --study ID."],
     [
       ["localtis:42", "--study", FOLLOWING, "--note", "Première ligne\nseconde ligne"],
-      "--note tient sur une ligne.",
+      "La note (--note) doit tenir sur une ligne.",
     ],
   ])("refuses %j (exit 2, French message, nothing written)", async (args, message) => {
     const before = await snapshot(ws);

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FeedServer, type Route, rss, startFeedServer } from "../helpers/feed-server.js";
@@ -399,5 +399,57 @@ describe("pile veille opml", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("pas-opml.xml");
     expect(await snapshot(ws)).toEqual(before);
+  });
+});
+
+describe("review fixes of the watch", () => {
+  it("a broken digest template does not hide a pull that stored its items (exit 1, warning, digestError)", async () => {
+    const srv = await serve({ "/f.xml": { body: FEED, contentType: RSS } });
+    const ws = await workspaceWith(`  - id: f\n    title: F\n    url: ${srv.url("/f.xml")}\n`);
+    await mkdir(path.join(ws, "templates", "veille"), { recursive: true });
+    await writeFile(path.join(ws, "templates", "veille", "digest.md.hbs"), "{{periode.label}}\n");
+    const result = await runPile(["veille", "pull", "--json"], { cwd: ws });
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.new).toBe(2);
+    expect(report.digest).toBeUndefined();
+    expect(report.digestError).toContain("templates/veille/digest.md.hbs");
+    expect(result.stderr).toContain("La synthèse de la semaine n'a pas été écrite");
+    expect(await storedItems(ws)).toHaveLength(2);
+  });
+
+  it("a source named twice with --source is fetched once", async () => {
+    const srv = await serve({ "/f.xml": { body: FEED, contentType: RSS } });
+    const ws = await workspaceWith(`  - id: f\n    title: F\n    url: ${srv.url("/f.xml")}\n`);
+    const result = await runPile(["veille", "pull", "--source", "f", "--source", "f", "--json"], {
+      cwd: ws,
+    });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).sources).toHaveLength(1);
+    expect(srv.requests.filter((request) => request.path === "/f.xml")).toHaveLength(1);
+  });
+
+  it.each([
+    [["veille", "digest", "--out", "deja.md", "--dry-run"]],
+    [["veille", "opml", "export", "--out", "deja.md", "--dry-run"]],
+  ])("%j refuses an existing --out file even in a dry run, and names --force", async (args) => {
+    const ws = await tempWorkspace();
+    await writeFile(path.join(ws, "deja.md"), "à garder\n");
+    const before = await snapshot(ws);
+    const result = await runPile(args, { cwd: ws });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("deja.md existe déjà");
+    expect(result.stderr).toContain("--force");
+    expect(await snapshot(ws)).toEqual(before);
+  });
+
+  it("a source that answers but has never brought anything is « rien apporté », not silent", async () => {
+    const srv = await serve({ "/vide.xml": { body: rss([]), contentType: RSS } });
+    const ws = await workspaceWith(
+      `  - id: vide\n    title: Vide\n    url: ${srv.url("/vide.xml")}\n`,
+    );
+    await runPile(["veille", "pull"], { cwd: ws });
+    const table = await runPile(["veille", "sources"], { cwd: ws });
+    expect(table.stdout).toMatch(/vide\s+rien apporté\s+0\s+jamais/);
   });
 });
