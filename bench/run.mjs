@@ -29,6 +29,13 @@ const RUNS = Number(process.env.PILE_BENCH_RUNS ?? 7);
 const HEAVY_RUNS = Number(process.env.PILE_BENCH_RUNS ?? 3);
 const GNU_TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 const benchStart = Date.now();
+// Whatever happens (a check that fails throws), no server is left running and
+// no generated data is left behind.
+const servers = [];
+process.on("exit", () => {
+  for (const server of servers) server.kill();
+  rmSync(work, { recursive: true, force: true });
+});
 const loadAtStart = os.loadavg();
 const uptimeAtStart = spawnSync("uptime", { encoding: "utf8" }).stdout?.trim();
 
@@ -143,6 +150,7 @@ async function startServer(name, env) {
     env: { ...process.env, ...env, LOG: log },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  servers.push(server);
   const port = await new Promise((resolve) =>
     server.stdout.once("data", (chunk) => resolve(Number(String(chunk).trim()))),
   );
