@@ -158,6 +158,33 @@ export function buildCli(version: string, hooks: CliHooks): Command {
     return hooks.context({ color: global.color, workspace: global.workspace, ...extra });
   };
 
+  /**
+   * Every command's action: its module is loaded only now (start-up stays
+   * light), then given the positional arguments under the names listed and
+   * the options under commander's names (--dry-run → dryRun), a flag left out
+   * being false. Each command module checks its own input.
+   */
+  const action =
+    (
+      load: () => Promise<(context: CommandContext, input: never) => Promise<number>>,
+      ...names: string[]
+    ) =>
+    async (...args: unknown[]): Promise<void> => {
+      const command = args[args.length - 1] as Command;
+      const options = args[args.length - 2] as Record<string, unknown>;
+      const input: Record<string, unknown> = { ...options };
+      for (const option of command.options) {
+        if (option.isBoolean())
+          input[option.attributeName()] = options[option.attributeName()] === true;
+      }
+      names.forEach((name, index) => {
+        input[name] = args[index];
+      });
+      const run = await load();
+      // The input's shape is each command's own contract: checked there, not here.
+      hooks.setExitCode(await run(context(command, { json: input.json === true }), input as never));
+    };
+
   program
     .command("init")
     .description(
@@ -167,18 +194,7 @@ export function buildCli(version: string, hooks: CliHooks): Command {
     .option("--dry-run", "afficher ce qui serait créé, sans rien écrire")
     .option("--json", "sortie JSON pour les scripts")
     .addHelpText("after", examples(["pile init", "pile init ../espace-13e --dry-run"]))
-    .action(
-      async (dir: string, options: { dryRun?: boolean; json?: boolean }, command: Command) => {
-        const { runInit } = await import("./commands/init.js");
-        hooks.setExitCode(
-          await runInit(context(command, { json: options.json === true }), {
-            dir,
-            dryRun: options.dryRun === true,
-            json: options.json === true,
-          }),
-        );
-      },
-    );
+    .action(action(() => import("./commands/init.js").then((m) => m.runInit), "dir"));
 
   const study = program
     .command("study")
@@ -213,23 +229,7 @@ export function buildCli(version: string, hooks: CliHooks): Command {
       ]) +
         "\nSans terminal (script, CI), rien n'est demandé : les options --title, --territory,\n--sector et --owner sont alors obligatoires.\n",
     )
-    .action(async (options: Record<string, string | boolean | undefined>, command: Command) => {
-      const { runStudyNew } = await import("./commands/study-new.js");
-      const json = options.json === true;
-      hooks.setExitCode(
-        await runStudyNew(context(command, { json }), {
-          title: options.title as string | undefined,
-          territory: options.territory as string | undefined,
-          sector: options.sector as string | undefined,
-          origin: options.origin as string | undefined,
-          owner: options.owner as string | undefined,
-          date: options.date as string | undefined,
-          yes: options.yes === true,
-          dryRun: options.dryRun === true,
-          json,
-        }),
-      );
-    });
+    .action(action(() => import("./commands/study-new.js").then((m) => m.runStudyNew)));
 
   study
     .command("advance")
@@ -251,24 +251,7 @@ export function buildCli(version: string, hooks: CliHooks): Command {
       ]),
     )
     .action(
-      async (
-        id: string,
-        options: Record<string, string | boolean | undefined>,
-        command: Command,
-      ) => {
-        const { runStudyAdvance } = await import("./commands/study-advance.js");
-        const json = options.json === true;
-        hooks.setExitCode(
-          await runStudyAdvance(context(command, { json }), {
-            id,
-            to: options.to as string | undefined,
-            reason: options.reason as string | undefined,
-            date: options.date as string | undefined,
-            dryRun: options.dryRun === true,
-            json,
-          }),
-        );
-      },
+      action(() => import("./commands/study-advance.js").then((m) => m.runStudyAdvance), "id"),
     );
 
   study
@@ -290,24 +273,7 @@ export function buildCli(version: string, hooks: CliHooks): Command {
       ]),
     )
     .action(
-      async (
-        id: string,
-        options: Record<string, string | boolean | undefined>,
-        command: Command,
-      ) => {
-        const { runStudyInterview } = await import("./commands/study-interview.js");
-        const json = options.json === true;
-        hooks.setExitCode(
-          await runStudyInterview(context(command, { json }), {
-            id,
-            actor: options.actor as string | undefined,
-            role: options.role as string | undefined,
-            date: options.date as string | undefined,
-            dryRun: options.dryRun === true,
-            json,
-          }),
-        );
-      },
+      action(() => import("./commands/study-interview.js").then((m) => m.runStudyInterview), "id"),
     );
 
   study
@@ -331,25 +297,7 @@ export function buildCli(version: string, hooks: CliHooks): Command {
       ]) +
         "\nDans un terminal, sans --set, pile présente chaque critère avec ses niveaux et demande la note.\n",
     )
-    .action(
-      async (
-        id: string,
-        options: { set: string[]; note: string[]; dryRun?: boolean; json?: boolean },
-        command: Command,
-      ) => {
-        const { runStudyScore } = await import("./commands/study-score.js");
-        const json = options.json === true;
-        hooks.setExitCode(
-          await runStudyScore(context(command, { json }), {
-            id,
-            set: options.set,
-            note: options.note,
-            dryRun: options.dryRun === true,
-            json,
-          }),
-        );
-      },
-    );
+    .action(action(() => import("./commands/study-score.js").then((m) => m.runStudyScore), "id"));
 
   study
     .command("list")
@@ -361,17 +309,7 @@ export function buildCli(version: string, hooks: CliHooks): Command {
       "after",
       examples(["pile study list", "pile study list --stage faisabilite --territory 19e --json"]),
     )
-    .action(async (options: Record<string, string | boolean | undefined>, command: Command) => {
-      const { runStudyList } = await import("./commands/study-list.js");
-      const json = options.json === true;
-      hooks.setExitCode(
-        await runStudyList(context(command, { json }), {
-          stage: options.stage as string | undefined,
-          territory: options.territory as string | undefined,
-          json,
-        }),
-      );
-    });
+    .action(action(() => import("./commands/study-list.js").then((m) => m.runStudyList)));
 
   study
     .command("show")
@@ -379,11 +317,7 @@ export function buildCli(version: string, hooks: CliHooks): Command {
     .argument("<id>", "identifiant de l'étude")
     .option("--json", "sortie JSON pour les scripts")
     .addHelpText("after", examples(["pile study show 2026-11-recyclerie-textile-18e"]))
-    .action(async (id: string, options: { json?: boolean }, command: Command) => {
-      const { runStudyShow } = await import("./commands/study-show.js");
-      const json = options.json === true;
-      hooks.setExitCode(await runStudyShow(context(command, { json }), { id, json }));
-    });
+    .action(action(() => import("./commands/study-show.js").then((m) => m.runStudyShow), "id"));
 
   study
     .command("check")
@@ -396,11 +330,7 @@ export function buildCli(version: string, hooks: CliHooks): Command {
       "after",
       examples(["pile study check", "pile study check 2026-11-recyclerie-textile-18e --json"]),
     )
-    .action(async (ids: string[], options: { json?: boolean }, command: Command) => {
-      const { runStudyCheck } = await import("./commands/study-check.js");
-      const json = options.json === true;
-      hooks.setExitCode(await runStudyCheck(context(command, { json }), { ids, json }));
-    });
+    .action(action(() => import("./commands/study-check.js").then((m) => m.runStudyCheck), "ids"));
 
   program
     .command("score")
@@ -439,30 +369,7 @@ export function buildCli(version: string, hooks: CliHooks): Command {
         "pile score --ideas examples/idees.yaml --grid criteria.yaml --json",
       ]),
     )
-    .action(
-      async (
-        ids: string[],
-        options: Record<string, string | boolean | undefined>,
-        command: Command,
-      ) => {
-        const { runScore } = await import("./commands/score.js");
-        const json = options.json === true;
-        hooks.setExitCode(
-          await runScore(context(command, { json }), {
-            ids,
-            territory: options.territory as string | undefined,
-            stage: options.stage as string | undefined,
-            ideas: options.ideas as string | undefined,
-            grid: options.grid as string | undefined,
-            method: options.method as string | undefined,
-            simulations: options.simulations as string | undefined,
-            seed: options.seed as string | undefined,
-            format: options.format as string | undefined,
-            json,
-          }),
-        );
-      },
-    );
+    .action(action(() => import("./commands/score.js").then((m) => m.runScore), "ids"));
 
   const veille = program
     .command("veille")
@@ -489,23 +396,7 @@ export function buildCli(version: string, hooks: CliHooks): Command {
       ]) +
         "\nCode de sortie : 0 si toutes les sources ont répondu, 1 si certaines sont en erreur (ce que les\nautres ont apporté est enregistré), 2 si feeds.yaml est invalide.\n",
     )
-    .action(
-      async (
-        options: { source: string[]; dryRun?: boolean; json?: boolean; digest: boolean },
-        command: Command,
-      ) => {
-        const { runVeillePull } = await import("./commands/veille-pull.js");
-        const json = options.json === true;
-        hooks.setExitCode(
-          await runVeillePull(context(command, { json }), {
-            sources: options.source,
-            json,
-            dryRun: options.dryRun === true,
-            digest: options.digest !== false,
-          }),
-        );
-      },
-    );
+    .action(action(() => import("./commands/veille-pull.js").then((m) => m.runVeillePull)));
 
   veille
     .command("list")
@@ -527,21 +418,7 @@ export function buildCli(version: string, hooks: CliHooks): Command {
         'pile veille list --since 2026-11-01 --search "fonds réemploi" --json',
       ]),
     )
-    .action(async (options: Record<string, string | boolean | undefined>, command: Command) => {
-      const { runVeilleList } = await import("./commands/veille-list.js");
-      const json = options.json === true;
-      hooks.setExitCode(
-        await runVeilleList(context(command, { json }), {
-          since: options.since as string | undefined,
-          until: options.until as string | undefined,
-          tag: options.tag as string | undefined,
-          source: options.source as string | undefined,
-          search: options.search as string | undefined,
-          limit: options.limit as string | undefined,
-          json,
-        }),
-      );
-    });
+    .action(action(() => import("./commands/veille-list.js").then((m) => m.runVeilleList)));
 
   veille
     .command("digest")
@@ -568,22 +445,7 @@ export function buildCli(version: string, hooks: CliHooks): Command {
       ]) +
         "\nPar défaut, la synthèse est écrite dans veille/digests/AAAA-Www.md (ou .html) et son chemin\naffiché ; la régénérer à partir des mêmes entrées donne exactement le même fichier.\n",
     )
-    .action(async (options: Record<string, string | boolean | undefined>, command: Command) => {
-      const { runVeilleDigest } = await import("./commands/veille-digest.js");
-      const json = options.json === true;
-      hooks.setExitCode(
-        await runVeilleDigest(context(command, { json }), {
-          week: options.week as string | undefined,
-          since: options.since as string | undefined,
-          until: options.until as string | undefined,
-          format: options.format as string | undefined,
-          out: options.out as string | undefined,
-          force: options.force === true,
-          dryRun: options.dryRun === true,
-          json,
-        }),
-      );
-    });
+    .action(action(() => import("./commands/veille-digest.js").then((m) => m.runVeilleDigest)));
 
   veille
     .command("keep")
@@ -599,25 +461,7 @@ export function buildCli(version: string, hooks: CliHooks): Command {
         'pile veille keep https://exemple.org/appel-fonds-reemploi --study 2026-09-recyclerie-textile-18e --note "Candidater avant le 31 janvier"',
       ]),
     )
-    .action(
-      async (
-        item: string,
-        options: Record<string, string | boolean | undefined>,
-        command: Command,
-      ) => {
-        const { runVeilleKeep } = await import("./commands/veille-keep.js");
-        const json = options.json === true;
-        hooks.setExitCode(
-          await runVeilleKeep(context(command, { json }), {
-            item,
-            study: options.study as string | undefined,
-            note: options.note as string | undefined,
-            dryRun: options.dryRun === true,
-            json,
-          }),
-        );
-      },
-    );
+    .action(action(() => import("./commands/veille-keep.js").then((m) => m.runVeilleKeep), "item"));
 
   veille
     .command("sources")
@@ -626,11 +470,7 @@ export function buildCli(version: string, hooks: CliHooks): Command {
     )
     .option("--json", "sortie JSON pour les scripts")
     .addHelpText("after", examples(["pile veille sources", "pile veille sources --json"]))
-    .action(async (options: { json?: boolean }, command: Command) => {
-      const { runVeilleSources } = await import("./commands/veille-sources.js");
-      const json = options.json === true;
-      hooks.setExitCode(await runVeilleSources(context(command, { json }), { json }));
-    });
+    .action(action(() => import("./commands/veille-sources.js").then((m) => m.runVeilleSources)));
 
   veille
     .command("add")
@@ -651,26 +491,7 @@ export function buildCli(version: string, hooks: CliHooks): Command {
       ]) +
         "\nL'adresse est refusée si elle est déjà dans feeds.yaml. Le reste du fichier (commentaires,\nmise en page) n'est pas modifié.\n",
     )
-    .action(
-      async (
-        url: string,
-        options: Record<string, string | boolean | undefined>,
-        command: Command,
-      ) => {
-        const { runVeilleAdd } = await import("./commands/veille-add.js");
-        const json = options.json === true;
-        hooks.setExitCode(
-          await runVeilleAdd(context(command, { json }), {
-            url,
-            id: options.id as string | undefined,
-            title: options.title as string | undefined,
-            tags: options.tags as string | undefined,
-            dryRun: options.dryRun === true,
-            json,
-          }),
-        );
-      },
-    );
+    .action(action(() => import("./commands/veille-add.js").then((m) => m.runVeilleAdd), "url"));
 
   const opml = veille
     .command("opml")
@@ -691,19 +512,7 @@ export function buildCli(version: string, hooks: CliHooks): Command {
     .option("--dry-run", "montrer ce qui serait ajouté, sans rien écrire")
     .option("--json", "sortie JSON pour les scripts")
     .addHelpText("after", examples(["pile veille opml import abonnements.opml --dry-run"]))
-    .action(
-      async (file: string, options: { dryRun?: boolean; json?: boolean }, command: Command) => {
-        const { runOpmlImport } = await import("./commands/veille-opml.js");
-        const json = options.json === true;
-        hooks.setExitCode(
-          await runOpmlImport(context(command, { json }), {
-            file,
-            dryRun: options.dryRun === true,
-            json,
-          }),
-        );
-      },
-    );
+    .action(action(() => import("./commands/veille-opml.js").then((m) => m.runOpmlImport), "file"));
   opml
     .command("export")
     .description("écrire les flux de feeds.yaml au format OPML (sur la sortie standard par défaut)")
@@ -717,18 +526,7 @@ export function buildCli(version: string, hooks: CliHooks): Command {
         "pile veille opml export --out veille.opml",
       ]),
     )
-    .action(
-      async (options: { out?: string; force?: boolean; dryRun?: boolean }, command: Command) => {
-        const { runOpmlExport } = await import("./commands/veille-opml.js");
-        hooks.setExitCode(
-          await runOpmlExport(context(command, { json: false }), {
-            out: options.out,
-            force: options.force === true,
-            dryRun: options.dryRun === true,
-          }),
-        );
-      },
-    );
+    .action(action(() => import("./commands/veille-opml.js").then((m) => m.runOpmlExport)));
 
   return program;
 }

@@ -27,7 +27,8 @@ import type { CommandContext, CommandResult } from "./context.js";
 import { loadFeeds, storeFailure } from "./veille-input.js";
 
 export interface VeillePullInput {
-  sources: string[];
+  /** --source, repeatable: only these sources. */
+  source: string[];
   json: boolean;
   dryRun: boolean;
   /** (Re)write this week's digest at the end (`--no-digest` turns it off). */
@@ -52,7 +53,7 @@ export async function runVeillePull(
   const { version, homepage } = packageInfo();
   const settings = resolveSettings(feeds, version, homepage);
   const known = new Map(feeds.sources.map((source) => [source.id, source]));
-  for (const id of input.sources) {
+  for (const id of input.source) {
     if (!known.has(id)) {
       throw new UserError(
         `Source inconnue : « ${id} ». Sources de feeds.yaml : ${[...known.keys()].join(", ") || "aucune"}.`,
@@ -60,8 +61,8 @@ export async function runVeillePull(
     }
   }
   const wanted =
-    input.sources.length > 0
-      ? [...new Set(input.sources)].map((id) => known.get(id) as Source)
+    input.source.length > 0
+      ? [...new Set(input.source)].map((id) => known.get(id) as Source)
       : feeds.sources.filter((s) => s.enabled !== false);
   const sources = wanted;
   if (sources.length === 0) {
