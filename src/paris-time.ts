@@ -24,3 +24,66 @@ export function isValidDate(text: string): boolean {
     date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
   );
 }
+
+/** Month names, for dates written out in French. */
+export const MONTHS_FR = [
+  "janvier",
+  "février",
+  "mars",
+  "avril",
+  "mai",
+  "juin",
+  "juillet",
+  "août",
+  "septembre",
+  "octobre",
+  "novembre",
+  "décembre",
+] as const;
+
+/** `2026-11-01` → `1er novembre 2026`; anything else is returned as it is. */
+export function frenchDate(text: string): string {
+  const match = ISO_DATE.exec(text);
+  if (!match || !isValidDate(text)) return text;
+  const day = Number(match[3]);
+  const month = MONTHS_FR[Number(match[2]) - 1] ?? match[2];
+  return `${day === 1 ? "1er" : day} ${month} ${match[1]}`;
+}
+
+/** Built on first use: most commands never need the Paris clock. */
+let parisClock: Intl.DateTimeFormat | undefined;
+
+/** Paris's offset from UTC at an instant, in milliseconds (+1 h in winter, +2 h in summer). */
+function parisOffset(instant: number): number {
+  parisClock ??= new Intl.DateTimeFormat("en-US", {
+    timeZone: "Europe/Paris",
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  });
+  const whole = Math.floor(instant / 1000) * 1000;
+  const fields: Record<string, number> = {};
+  for (const part of parisClock.formatToParts(whole)) fields[part.type] = Number(part.value);
+  const wallClock = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, does not read years 0–99 as 1900–1999.
+  wallClock.setUTCFullYear(fields.year ?? 0, (fields.month ?? 1) - 1, fields.day ?? 1);
+  wallClock.setUTCHours(fields.hour ?? 0, fields.minute ?? 0, fields.second ?? 0);
+  return wallClock.getTime() - whole;
+}
+
+/**
+ * The instant (ms) at which Paris clocks show a wall-clock time, given as if
+ * it were UTC. The offset is guessed at the wall-clock time itself, then
+ * checked at the instant found, which settles the days clocks change: a time
+ * in the spring gap (02:30 that never happened) moves an hour forward, a time
+ * the autumn repeats (02:30 twice) is the second, winter-time one; midnight
+ * always exists and is unique.
+ */
+export function parisWallClockToUtc(wallClock: number): number {
+  const guess = wallClock - parisOffset(wallClock);
+  return wallClock - parisOffset(guess);
+}

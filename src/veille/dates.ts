@@ -1,3 +1,5 @@
+import { parisWallClockToUtc } from "../paris-time.js";
+
 /**
  * Dates found in feeds and scraped pages, to ISO 8601 UTC strings.
  *
@@ -284,44 +286,4 @@ function isPossible(parts: Parts): boolean {
 function daysInMonth(year: number, month: number): number {
   // Day 0 of the next month is the last day of this one.
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-const PARIS = new Intl.DateTimeFormat("en-US", {
-  timeZone: "Europe/Paris",
-  hourCycle: "h23",
-  year: "numeric",
-  month: "numeric",
-  day: "numeric",
-  hour: "numeric",
-  minute: "numeric",
-  second: "numeric",
-});
-
-/** Paris's offset from UTC at an instant, in milliseconds (+1 h in winter, +2 h in summer). */
-function parisOffset(instant: number): number {
-  const whole = Math.floor(instant / 1000) * 1000;
-  const fields: Record<string, number> = {};
-  for (const part of PARIS.formatToParts(whole)) fields[part.type] = Number(part.value);
-  const asUtc = Date.UTC(
-    fields.year ?? 0,
-    (fields.month ?? 1) - 1,
-    fields.day ?? 1,
-    fields.hour ?? 0,
-    fields.minute ?? 0,
-    fields.second ?? 0,
-  );
-  return asUtc - whole;
-}
-
-/**
- * The instant at which Paris clocks show a wall-clock time (given as if it
- * were UTC). The offset is guessed at the wall-clock time itself, then
- * checked at the instant found, which settles the days clocks change: a time
- * in the spring gap (02:30 that never happened) moves an hour forward, a time
- * the autumn repeats (02:30 twice) is the second, winter-time one.
- */
-function parisWallClockToUtc(wallClock: number): number {
-  const guess = wallClock - parisOffset(wallClock);
-  const offset = parisOffset(guess);
-  return wallClock - offset;
 }

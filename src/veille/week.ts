@@ -1,4 +1,4 @@
-import { isValidDate, parisDate } from "../paris-time.js";
+import { isValidDate, MONTHS_FR, parisDate, parisWallClockToUtc } from "../paris-time.js";
 
 /**
  * ISO 8601 weeks and date ranges in Europe/Paris, for the watch digest. Pure:
@@ -133,55 +133,18 @@ export function isoWeekMonday(week: IsoWeek): string {
 
 // ------------------------------------------------------------------ Paris time
 
-const PARIS_CLOCK = new Intl.DateTimeFormat("en-US", {
-  timeZone: "Europe/Paris",
-  hourCycle: "h23",
-  year: "numeric",
-  month: "numeric",
-  day: "numeric",
-  hour: "numeric",
-  minute: "numeric",
-  second: "numeric",
-});
-
-/** Paris's offset from UTC at an instant, in milliseconds. */
-function parisOffset(instant: number): number {
-  const fields: Record<string, number> = {};
-  for (const part of PARIS_CLOCK.formatToParts(instant)) fields[part.type] = Number(part.value);
-  const wallClock = new Date(0);
-  wallClock.setUTCFullYear(fields.year ?? 0, (fields.month ?? 1) - 1, fields.day ?? 1);
-  wallClock.setUTCHours(fields.hour ?? 0, fields.minute ?? 0, fields.second ?? 0);
-  return wallClock.getTime() - Math.floor(instant / 1000) * 1000;
-}
-
 /**
  * The instant Paris clocks show 00:00 on a day. Clocks change at 02:00 and
  * 03:00, never at midnight, so that instant always exists and is unique; the
  * offset is guessed at UTC midnight, then checked at the instant found.
  */
 export function parisMidnight(day: string): Date {
-  const wallClock = dayNumber(day);
-  const guess = wallClock - parisOffset(wallClock);
-  return new Date(wallClock - parisOffset(guess));
+  return new Date(parisWallClockToUtc(dayNumber(day)));
 }
 
 // ------------------------------------------------------------------ French
 
 const WEEKDAYS_FR = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
-const MONTHS_FR = [
-  "janvier",
-  "février",
-  "mars",
-  "avril",
-  "mai",
-  "juin",
-  "juillet",
-  "août",
-  "septembre",
-  "octobre",
-  "novembre",
-  "décembre",
-];
 
 interface DayParts {
   weekday: string;
