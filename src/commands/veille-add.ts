@@ -1,16 +1,15 @@
 import { UserError } from "../errors.js";
-import { packageInfo } from "../package-info.js";
 import { collectSource } from "../veille/collect.js";
-import { feedsSchema, resolveSettings, sourceUrlSchema } from "../veille/feeds.js";
+import { fetchOptionsOf, sourceUrlSchema } from "../veille/feeds.js";
 import { sourceIdFor } from "../veille/feeds-edit.js";
 import { sourceUrlKey } from "../veille/links.js";
 import { plainText } from "../veille/text.js";
 import { readTextIfExists } from "../workspace/files.js";
 import { workspaceRoot } from "../workspace/locate.js";
 import { applyWrites } from "../workspace/write-plan.js";
-import { parseYamlText } from "../workspace/yaml-file.js";
 import type { CommandContext, CommandResult } from "./context.js";
 import { appendToFeeds } from "./veille-append.js";
+import { parseFeedsText, readFeedsText, watchSettings } from "./veille-input.js";
 
 export interface VeilleAddInput {
   url: string;
@@ -58,15 +57,8 @@ export async function runVeilleAdd(
     });
   }
   const tags = parseTags(input.tags);
-  const text = await readTextIfExists(root, "feeds.yaml");
-  if (text === undefined) {
-    throw new UserError("L'espace de travail n'a pas de fichier feeds.yaml.", {
-      hint: "Créez-le avec « pile init » (qui ne remplace rien).",
-    });
-  }
-  const parsed = parseYamlText(text, "feeds.yaml", feedsSchema);
-  if (!parsed.ok) throw parsed.error;
-  const feeds = parsed.value;
+  const text = await readFeedsText(root);
+  const feeds = parseFeedsText(text);
   const taken = new Set(feeds.sources.map((source) => source.id));
   if (input.id !== undefined) {
     if (!ID_PATTERN.test(input.id)) {
@@ -87,19 +79,12 @@ export async function runVeilleAdd(
     throw new UserError(`Cette adresse est déjà dans feeds.yaml : source « ${already.id} ».`);
   }
 
-  const settings = resolveSettings(feeds, packageInfo().version, packageInfo().homepage);
   context.output.info(`Vérification de ${url}…`);
   const outcome = await collectSource(
     { id: input.id ?? "nouvelle-source", title: input.title ?? url, url },
     undefined,
     {
-      fetchOptions: {
-        timeoutMs: settings.timeoutSeconds * 1000,
-        maxBytes: settings.maxBytes,
-        userAgent: settings.userAgent,
-        retryDelayMs: Math.min(1000, settings.timeoutSeconds * 250),
-        root,
-      },
+      fetchOptions: fetchOptionsOf(watchSettings(feeds), root),
       now: context.now(),
       ingest: () => import("../veille/ingest.js").then((module) => module.ingest),
       tagger: async () => () => [],

@@ -1,35 +1,17 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../errors.js";
-import { feedsSchema, sourceUrlSchema } from "../veille/feeds.js";
+import { sourceUrlSchema } from "../veille/feeds.js";
 import { type NewSource, sourceIdFor } from "../veille/feeds-edit.js";
 import { sourceUrlKey } from "../veille/links.js";
 import { OpmlError, opmlDocument, opmlExportable, parseOpml } from "../veille/opml.js";
-import { assertFreeOutput, readTextIfExists } from "../workspace/files.js";
+import { assertFreeOutput, readUserBytes } from "../workspace/files.js";
 import { workspaceRoot } from "../workspace/locate.js";
-import { systemReason } from "../workspace/system-errors.js";
 import { applyWrites } from "../workspace/write-plan.js";
-import { parseYamlText } from "../workspace/yaml-file.js";
 import type { CommandContext, CommandResult } from "./context.js";
 import { appendToFeeds } from "./veille-append.js";
+import { parseFeedsText, readFeedsText } from "./veille-input.js";
 
 /** `pile veille opml import FILE` and `pile veille opml export [--out FILE]`. */
-
-async function readFeedsText(root: string): Promise<string> {
-  const text = await readTextIfExists(root, "feeds.yaml");
-  if (text === undefined) {
-    throw new UserError("L'espace de travail n'a pas de fichier feeds.yaml.", {
-      hint: "Créez-le avec « pile init » (qui ne remplace rien).",
-    });
-  }
-  return text;
-}
-
-function parseFeedsText(text: string) {
-  const parsed = parseYamlText(text, "feeds.yaml", feedsSchema);
-  if (!parsed.ok) throw parsed.error;
-  return parsed.value;
-}
 
 /**
  * A reader's folder name as a tag (« Économie circulaire » → economie-circulaire);
@@ -41,18 +23,7 @@ function categoryTag(category: string): string[] {
 
 /** OPML files from older readers may be in Latin-1: decoded like a feed (BOM, XML declaration…). */
 async function readOpml(cwd: string, file: string): Promise<string> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path.resolve(cwd, file));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(
-      code === "ENOENT"
-        ? `Fichier OPML introuvable : ${file}.`
-        : `Impossible de lire ${file} : ${systemReason(error)}.`,
-      { hint: "Vérifiez le chemin." },
-    );
-  }
+  const bytes = await readUserBytes(cwd, file, "Fichier OPML");
   const { decodeBytes } = await import("../veille/decode.js");
   return decodeBytes(bytes, undefined).text;
 }

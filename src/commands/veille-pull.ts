@@ -1,10 +1,9 @@
 import path from "node:path";
 import { UserError } from "../errors.js";
-import { packageInfo } from "../package-info.js";
 import { parisDate } from "../paris-time.js";
 import { formatTable } from "../ui/table.js";
 import { collectSource } from "../veille/collect.js";
-import { resolveSettings, type Source } from "../veille/feeds.js";
+import { fetchOptionsOf, type Source } from "../veille/feeds.js";
 import { mapConcurrent } from "../veille/fetch.js";
 import { acquireLock, LOCK_FILE } from "../veille/lock.js";
 import { buildIndex, mergeIntoIndex, monthItems } from "../veille/merge.js";
@@ -24,7 +23,7 @@ import { workspaceRoot } from "../workspace/locate.js";
 import { systemReason } from "../workspace/system-errors.js";
 import { applyWrites, type PlannedWrite, removeStaleTemps } from "../workspace/write-plan.js";
 import type { CommandContext, CommandResult } from "./context.js";
-import { loadFeeds, storeFailure } from "./veille-input.js";
+import { loadFeeds, storeFailure, watchSettings } from "./veille-input.js";
 
 export interface VeillePullInput {
   /** --source, repeatable: only these sources. */
@@ -50,8 +49,7 @@ export async function runVeillePull(
 ): Promise<CommandResult> {
   const root = await workspaceRoot(context);
   const feeds = await loadFeeds(root);
-  const { version, homepage } = packageInfo();
-  const settings = resolveSettings(feeds, version, homepage);
+  const settings = watchSettings(feeds);
   const known = new Map(feeds.sources.map((source) => [source.id, source]));
   for (const id of input.source) {
     if (!known.has(id)) {
@@ -123,14 +121,7 @@ export async function runVeillePull(
     const stored = readAllMonths(root);
     stored.catch(() => undefined); // awaited (and reported) below
     let done = 0;
-    const fetchOptions = {
-      timeoutMs: settings.timeoutSeconds * 1000,
-      maxBytes: settings.maxBytes,
-      userAgent: settings.userAgent,
-      // Backoff before the single retry: a quarter of the timeout, at most one second.
-      retryDelayMs: Math.min(1000, settings.timeoutSeconds * 250),
-      root,
-    };
+    const fetchOptions = fetchOptionsOf(settings, root);
     const outcomes = await mapConcurrent(sources, settings.concurrency, async (source) => {
       const outcome = await collectSource(source, state[source.id], {
         fetchOptions,

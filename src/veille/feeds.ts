@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { FetchOptions } from "./fetch.js";
 
 /**
  * `feeds.yaml`: the watch's settings, topics (tags given by keywords) and
@@ -132,5 +133,17 @@ export function resolveSettings(file: FeedsFile, version: string, homepage?: str
     timeoutSeconds: file.settings.timeoutSeconds ?? DEFAULT_SETTINGS.timeoutSeconds,
     maxBytes: file.settings.maxBytes ?? DEFAULT_SETTINGS.maxBytes,
     userAgent: file.settings.userAgent ?? `pile/${version}${homepage ? ` (+${homepage})` : ""}`,
+  };
+}
+
+/** What fetching a source needs, from the settings; `root` resolves `file:` sources. */
+export function fetchOptionsOf(settings: Settings, root: string): FetchOptions {
+  return {
+    timeoutMs: settings.timeoutSeconds * 1000,
+    maxBytes: settings.maxBytes,
+    userAgent: settings.userAgent,
+    // Backoff before the single retry: a quarter of the timeout, at most one second.
+    retryDelayMs: Math.min(1000, settings.timeoutSeconds * 250),
+    root,
   };
 }

@@ -106,20 +106,10 @@ export async function readTextIfExists(
   }
 }
 
-/**
- * A file the user names on the command line (relative to the current folder).
- * `utf8: "strict"` refuses one that is not UTF-8 (YAML); others (XML declares
- * its own encoding) are read as before.
- */
-export async function readUserFile(
-  cwd: string,
-  file: string,
-  what: string,
-  options: { utf8?: "strict" } = {},
-): Promise<string> {
-  let bytes: Buffer;
+/** The bytes of a file the user names on the command line (relative to the current folder). */
+export async function readUserBytes(cwd: string, file: string, what: string): Promise<Buffer> {
   try {
-    bytes = await readFile(path.resolve(cwd, file));
+    return await readFile(path.resolve(cwd, file));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(
@@ -129,6 +119,19 @@ export async function readUserFile(
       { hint: "Vérifiez le chemin." },
     );
   }
+}
+
+/**
+ * A text file the user names on the command line. `utf8: "strict"` refuses
+ * one that is not UTF-8 (YAML); others are read leniently.
+ */
+export async function readUserFile(
+  cwd: string,
+  file: string,
+  what: string,
+  options: { utf8?: "strict" } = {},
+): Promise<string> {
+  const bytes = await readUserBytes(cwd, file, what);
   return options.utf8 === "strict" ? decodeUtf8(bytes, file) : bytes.toString("utf8");
 }
 
