@@ -11,6 +11,7 @@ import {
   YAMLMap,
   YAMLSeq,
 } from "yaml";
+import { asciiFold, asciiWords, joinWords } from "../ascii-words.js";
 import { sourceSchema } from "./feeds.js";
 
 /**
@@ -528,49 +529,13 @@ function assertAppended(
 // ---------------------------------------------------------------------------
 // Identifiers
 
-const LIGATURES: Record<string, string> = {
-  œ: "oe",
-  Œ: "oe",
-  æ: "ae",
-  Æ: "ae",
-  ß: "ss",
-  ø: "o",
-  Ø: "o",
-  ł: "l",
-  Ł: "l",
-  đ: "d",
-  Đ: "d",
-  ð: "d",
-  þ: "th",
-  "&": " et ",
-  "@": " a ",
-};
-
 export const MAX_SOURCE_ID = 40;
 
 /** ASCII words of a French text: accents and ligatures folded, elisions (l', d') dropped. */
 function idWords(text: string): string[] {
-  const ascii = [...text.normalize("NFKC")]
-    .map((char) => LIGATURES[char] ?? char)
-    .join("")
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
-    .replace(/\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]/g, " ");
-  return ascii.split(/[^a-z0-9]+/).filter((word) => word !== "");
-}
-
-function joinWords(words: string[], max: number): string {
-  let id = "";
-  for (const word of words) {
-    const next = id === "" ? word : `${id}-${word}`;
-    if (next.length > max) {
-      if (id === "") id = word.slice(0, max);
-      break;
-    }
-    id = next;
-  }
-  return id;
+  return asciiWords(
+    asciiFold(text).replace(/\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]/g, " "),
+  );
 }
 
 /** `https://www.vie-publique.fr/rss.xml` → vie-publique (no `www.`, no top-level domain). */
