@@ -118,7 +118,7 @@ async function recentWatchItems(
   now: Date,
 ): Promise<WatchItem[]> {
   const [
-    { arrivalTime, BACKLOG_DAYS, matchStudy },
+    { arrivalTime, firstStoreMonth, matchStudy },
     { readAllMonths, StoreError, storeMonths },
     { newestFirst },
   ] = await Promise.all([
@@ -127,7 +127,7 @@ async function recentWatchItems(
     import("../veille/normalise.js"),
   ]);
   const since = now.getTime() - WATCH_DAYS * DAY_MS;
-  const first = parisDate(new Date(since - (BACKLOG_DAYS + 1) * DAY_MS)).slice(0, 7);
+  const first = firstStoreMonth(new Date(since));
   let months: Awaited<ReturnType<typeof readAllMonths>>;
   try {
     months = await readAllMonths(

@@ -1,7 +1,11 @@
 import path from "node:path";
 import { UserError } from "../errors.js";
-import { parisDate } from "../paris-time.js";
-import { BACKLOG_DAYS, buildDigest, type DigestModel, type DigestStudy } from "../veille/digest.js";
+import {
+  buildDigest,
+  type DigestModel,
+  type DigestStudy,
+  firstStoreMonth,
+} from "../veille/digest.js";
 import { type DigestFormat, DigestTemplateError, renderDigest } from "../veille/digest-render.js";
 import type { FeedsFile } from "../veille/feeds.js";
 import type { Item } from "../veille/normalise.js";
@@ -30,19 +34,8 @@ import { loadFeeds, storeFailure } from "./veille-input.js";
 
 export const DIGESTS_DIR = "veille/digests";
 
-const DAY_MS = 86_400_000;
-
 /** The stages of a study still being worked on. */
 const IN_PROGRESS = new Set(["pre-etude", "faisabilite", "prefiguration"]);
-
-/**
- * The first month file that can hold items of a period (see `arrivalTime`: a
- * backlog item is placed by its date). Every later file is read too: an item
- * first seen this week may be dated weeks ahead (an event announced early).
- */
-export function firstDigestMonth(period: Pick<Period, "start">): string {
-  return parisDate(new Date(period.start.getTime() - (BACKLOG_DAYS + 1) * DAY_MS)).slice(0, 7);
-}
 
 /** Studies in progress, with what they follow in the watch. Invalid dossiers are left out (`study check` reports them). */
 export async function studiesForDigest(root: string): Promise<DigestStudy[]> {
@@ -182,7 +175,7 @@ export async function runVeilleDigest(
   const period = periodOf(input, now);
   const root = await workspaceRoot(context);
   const feeds = await loadFeeds(root);
-  const first = firstDigestMonth(period);
+  const first = firstStoreMonth(period.start);
   let data: DigestData;
   try {
     const months = (await storeMonths(root)).filter((month) => month >= first);

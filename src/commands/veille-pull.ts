@@ -205,12 +205,11 @@ export async function runVeillePull(
     let digest: string | undefined;
     let digestError: string | undefined;
     if (input.digest && !input.dryRun) {
-      const { composeDigest, firstDigestMonth, DIGESTS_DIR, saveDigest } = await import(
-        "./veille-digest.js"
-      );
+      const { composeDigest, DIGESTS_DIR, saveDigest } = await import("./veille-digest.js");
       const { currentWeekPeriod } = await import("../veille/week.js");
+      const { firstStoreMonth } = await import("../veille/digest.js");
       const period = currentWeekPeriod(now);
-      const first = firstDigestMonth(period);
+      const first = firstStoreMonth(period.start);
       const items = [...index.byKey.values()]
         .filter((entry) => entry.month >= first)
         .map((entry) => entry.item);

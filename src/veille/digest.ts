@@ -1,3 +1,5 @@
+import { parisDate } from "../paris-time.js";
+import { SILENT_AFTER_DAYS } from "./health.js";
 import { type Item, newestFirst } from "./normalise.js";
 import type { SourcesState } from "./store.js";
 import { foldText } from "./tag.js";
@@ -163,7 +165,7 @@ export interface DigestModel {
 
 export const DIGEST_TITLE = "Veille de LA PILE";
 export const OTHERS_LABEL = "Autres";
-export const DEFAULT_SILENT_AFTER_DAYS = 30;
+export const DEFAULT_SILENT_AFTER_DAYS = SILENT_AFTER_DAYS;
 /** Summaries in the digest: one or two lines. */
 export const DIGEST_SUMMARY_LENGTH = 200;
 
@@ -196,6 +198,16 @@ export function arrivalTime(item: Pick<Item, "published" | "firstSeen">): number
   if (Number.isNaN(seen)) return published;
   if (Number.isNaN(published)) return seen;
   return published < seen - BACKLOG_DAYS * DAY_MS ? published : seen;
+}
+
+/**
+ * The first month file (`YYYY-MM`) that can hold items arriving from `start`
+ * on: a backlog item is placed by its date, up to BACKLOG_DAYS earlier. Every
+ * later file may hold some too (an item dated ahead, an event announced
+ * early), so readers take this month and all after it.
+ */
+export function firstStoreMonth(start: Date): string {
+  return parisDate(new Date(start.getTime() - (BACKLOG_DAYS + 1) * DAY_MS)).slice(0, 7);
 }
 
 export function inPeriod(
