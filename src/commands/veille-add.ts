@@ -1,4 +1,5 @@
 import { UserError } from "../errors.js";
+import { count } from "../ui/count.js";
 import { collectSource } from "../veille/collect.js";
 import { fetchOptionsOf, sourceUrlSchema } from "../veille/feeds.js";
 import { sourceIdFor } from "../veille/feeds-edit.js";
@@ -144,7 +145,7 @@ export async function runVeilleAdd(
     context.output.data(id);
     if (outcome.feedUrl) context.output.info(`Flux trouvé sur la page : ${outcome.feedUrl}.`);
     context.output.info(
-      `${input.dryRun ? "Aperçu (rien n'a été écrit) : la source serait ajoutée" : "Source ajoutée"} à feeds.yaml : « ${title} » (${id}), ${outcome.items.length} entrée${outcome.items.length > 1 ? "s" : ""} lue${outcome.items.length > 1 ? "s" : ""} pour vérifier. La prochaine « pile veille pull » la collectera.`,
+      `${input.dryRun ? "Aperçu (rien n'a été écrit) : la source serait ajoutée" : "Source ajoutée"} à feeds.yaml : « ${title} » (${id}), ${count(outcome.items.length, "entrée lue")} pour vérifier. La prochaine « pile veille pull » la collectera.`,
     );
   }
   return 0;

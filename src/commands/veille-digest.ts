@@ -1,5 +1,6 @@
 import path from "node:path";
 import { UserError } from "../errors.js";
+import { count } from "../ui/count.js";
 import {
   buildDigest,
   type DigestModel,
@@ -231,7 +232,7 @@ export async function runVeilleDigest(
   }
   const items = model.counts.items;
   context.output.info(
-    `${input.dryRun ? "Aperçu (rien n'a été écrit) : synthèse" : "Synthèse"} de la ${period.week ? period.name : `période ${period.name}`} : ${items === 0 ? "aucune entrée" : `${items} entrée${items > 1 ? "s" : ""}`}${!input.dryRun && !toStdout && !written ? " (inchangée)" : ""}.`,
+    `${input.dryRun ? "Aperçu (rien n'a été écrit) : synthèse" : "Synthèse"} de la ${period.week ? period.name : `période ${period.name}`} : ${items === 0 ? "aucune entrée" : count(items, "entrée")}${!input.dryRun && !toStdout && !written ? " (inchangée)" : ""}.`,
   );
   return 0;
 }

@@ -1,5 +1,6 @@
 import { UserError } from "../errors.js";
 import { isValidDate, parisDate } from "../paris-time.js";
+import { count } from "../ui/count.js";
 import { type Item, newestFirst } from "../veille/normalise.js";
 import { readAllMonths, storeMonths } from "../veille/store.js";
 import { foldText } from "../veille/tag.js";
@@ -102,7 +103,7 @@ export async function runVeilleList(
     if (item.link) context.output.data(`            ${item.link}`);
   }
   context.output.info(
-    `${items.length} entrée${items.length > 1 ? "s" : ""}${items.some((i) => !i.dated) ? " ; * : sans date dans le flux, date de première collecte" : ""}.`,
+    `${count(items.length, "entrée")}${items.some((i) => !i.dated) ? " ; * : sans date dans le flux, date de première collecte" : ""}.`,
   );
   return 0;
 }

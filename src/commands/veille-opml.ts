@@ -1,5 +1,6 @@
 import path from "node:path";
 import { UserError } from "../errors.js";
+import { count } from "../ui/count.js";
 import { sourceUrlSchema } from "../veille/feeds.js";
 import { type NewSource, sourceIdFor } from "../veille/feeds-edit.js";
 import { sourceUrlKey } from "../veille/links.js";
@@ -96,7 +97,7 @@ export async function runOpmlImport(
   context.output.info(
     n === 0
       ? "Aucune nouvelle source : feeds.yaml n'a pas changé."
-      : `${input.dryRun ? "Aperçu (rien n'a été écrit) : " : ""}${n} source${n > 1 ? "s" : ""} ${input.dryRun ? "seraient ajoutées" : n > 1 ? "ajoutées" : "ajoutée"} à feeds.yaml ; elles seront vérifiées à la prochaine « pile veille pull ».`,
+      : `${input.dryRun ? "Aperçu (rien n'a été écrit) : " : ""}${count(n, "source")} ${input.dryRun ? "seraient ajoutées" : n > 1 ? "ajoutées" : "ajoutée"} à feeds.yaml ; elles seront vérifiées à la prochaine « pile veille pull ».`,
   );
   return 0;
 }
@@ -134,13 +135,13 @@ export async function runOpmlExport(
       ]);
     }
     context.output.info(
-      `${input.dryRun ? "Aperçu (rien n'a été écrit) : " : ""}${exported} flux exporté${exported > 1 ? "s" : ""} dans ${input.out}.`,
+      `${input.dryRun ? "Aperçu (rien n'a été écrit) : " : ""}${count(exported, "flux exporté", "flux exportés")} dans ${input.out}.`,
     );
   }
   const left = feeds.sources.length - exported;
   if (left > 0) {
     context.output.info(
-      `${left} source${left > 1 ? "s" : ""} non exportée${left > 1 ? "s" : ""} : pages sans flux (kind: html), sources désactivées ou fichiers de l'espace de travail (file:), qu'un lecteur de flux ne saurait pas suivre.`,
+      `${count(left, "source non exportée", "sources non exportées")} : pages sans flux (kind: html), sources désactivées ou fichiers de l'espace de travail (file:), qu'un lecteur de flux ne saurait pas suivre.`,
     );
   }
   return 0;

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { UserError } from "../errors.js";
 import { parisDate } from "../paris-time.js";
+import { count } from "../ui/count.js";
 import { formatTable } from "../ui/table.js";
 import { collectSource } from "../veille/collect.js";
 import { fetchOptionsOf, type Source } from "../veille/feeds.js";
@@ -37,10 +38,6 @@ export interface VeillePullInput {
 /** The summary's French status: a source that answered but brought nothing new is « inchangé ». */
 function statusFr(status: "ok" | "not-modified" | "error", fresh: number): string {
   return status === "error" ? "erreur" : status === "ok" && fresh > 0 ? "nouveau" : "inchangé";
-}
-
-function count(n: number, singular: string, plural: string): string {
-  return `${n} ${n > 1 ? plural : singular}`;
 }
 
 export async function runVeillePull(

@@ -1,4 +1,5 @@
 import { parisDate } from "../paris-time.js";
+import { count } from "../ui/count.js";
 import { formatTable } from "../ui/table.js";
 import {
   countBySource,
@@ -81,18 +82,18 @@ export async function runVeilleSources(
   for (const row of rows) {
     if (row.status === "error") {
       notes.push(
-        `${row.id} : ${row.consecutiveFailures} échec${row.consecutiveFailures > 1 ? "s" : ""} de suite, le dernier le ${frenchDay(row.lastError)} : ${row.lastErrorReason ?? "raison inconnue"}.`,
+        `${row.id} : ${count(row.consecutiveFailures, "échec")} de suite, le dernier le ${frenchDay(row.lastError)} : ${row.lastErrorReason ?? "raison inconnue"}.`,
       );
     }
     if (row.feedUrl) notes.push(`${row.id} : flux trouvé sur la page, ${row.feedUrl}.`);
   }
   if (notes.length > 0) context.output.data(`\n${notes.join("\n")}`);
-  const count = (status: HealthStatus) => rows.filter((row) => row.status === status).length;
+  const tally = (status: HealthStatus) => rows.filter((row) => row.status === status).length;
   const parts = [
-    `${rows.length} source${rows.length > 1 ? "s" : ""}`,
-    `${count("error")} en erreur`,
-    `${count("silent")} silencieuse${count("silent") > 1 ? "s" : ""} (rien de nouveau depuis plus de ${SILENT_AFTER_DAYS} jours)`,
-    `${count("disabled")} désactivée${count("disabled") > 1 ? "s" : ""}`,
+    count(rows.length, "source"),
+    `${tally("error")} en erreur`,
+    `${count(tally("silent"), "silencieuse")} (rien de nouveau depuis plus de ${SILENT_AFTER_DAYS} jours)`,
+    count(tally("disabled"), "désactivée"),
   ];
   context.output.info(`${parts.join(", ")}.`);
   return 0;
