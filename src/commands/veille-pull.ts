@@ -55,11 +55,10 @@ export async function runVeillePull(
       );
     }
   }
-  const wanted =
+  const sources =
     input.source.length > 0
       ? [...new Set(input.source)].map((id) => known.get(id) as Source)
       : feeds.sources.filter((s) => s.enabled !== false);
-  const sources = wanted;
   if (sources.length === 0) {
     // Nothing to ask: nothing is written either.
     context.output.info("Aucune source à interroger : rien n'a été fait.");

@@ -1,6 +1,5 @@
 import type { Source } from "./feeds.js";
 import { type FetchOptions, fetchSource, type Validators } from "./fetch.js";
-import type { IngestResult } from "./ingest.js";
 import type { Item } from "./normalise.js";
 import type { SourceState } from "./store.js";
 
@@ -33,9 +32,7 @@ export interface CollectTools {
   fetchOptions: FetchOptions;
   now: Date;
   /** Loaded once per pull, while the first requests are in flight. */
-  ingest: () => Promise<
-    (input: Parameters<typeof import("./ingest.js").ingest>[0]) => Promise<IngestResult>
-  >;
+  ingest: () => Promise<typeof import("./ingest.js").ingest>;
   tagger: () => Promise<(text: string) => string[]>;
 }
 
@@ -67,10 +64,9 @@ export async function collectSource(
   return fromPage(source, validators, tools);
 }
 
+/** An outcome, or a feed source that answered with an HTML page (kept for autodiscovery). */
 type Read =
-  | Extract<Outcome, { status: "ok" }>
-  | Extract<Outcome, { status: "not-modified" }>
-  | Extract<Outcome, { status: "error" }>
+  | Outcome
   | { source: Source; status: "error"; reason: string; page: string; url: string };
 
 async function readDocument(
