@@ -13,6 +13,7 @@ import type { Item } from "../veille/normalise.js";
 import { readAllMonths, readState, type SourcesState, storeMonths } from "../veille/store.js";
 import {
   currentWeekPeriod,
+  frenchDay,
   type Period,
   PeriodError,
   parseIsoWeek,
@@ -164,6 +165,14 @@ function periodOf(input: VeilleDigestInput, now: Date): Period {
   }
 }
 
+/** « semaine 48 de 2026 », « période du 2 au 15 novembre 2026 », « journée du lundi 2 novembre 2026 ». */
+function periodName(period: Period): string {
+  if (period.week) return period.name;
+  return period.firstDay === period.lastDay
+    ? `journée du ${frenchDay(period.firstDay)}`
+    : `période ${period.name}`;
+}
+
 export async function runVeilleDigest(
   context: CommandContext,
   input: VeilleDigestInput,
@@ -232,7 +241,7 @@ export async function runVeilleDigest(
   }
   const items = model.counts.items;
   context.output.info(
-    `${input.dryRun ? "Aperçu (rien n'a été écrit) : synthèse" : "Synthèse"} de la ${period.week ? period.name : `période ${period.name}`} : ${items === 0 ? "aucune entrée" : count(items, "entrée")}${!input.dryRun && !toStdout && !written ? " (inchangée)" : ""}.`,
+    `${input.dryRun ? "Aperçu (rien n'a été écrit) : synthèse" : "Synthèse"} de la ${periodName(period)} : ${items === 0 ? "aucune entrée" : count(items, "entrée")}${!input.dryRun && !toStdout && !written ? " (inchangée)" : ""}.`,
   );
   return 0;
 }
