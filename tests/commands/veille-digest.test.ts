@@ -10,6 +10,7 @@ import {
   snapshot,
   tempWorkspace,
 } from "../helpers/harness.js";
+import { line, type StoreItem, writeMonth } from "../helpers/store.js";
 
 /**
  * Issue 6 end to end, in process: `pile veille digest` on a store written
@@ -33,37 +34,6 @@ async function sharedWorkspace(): Promise<string> {
   const result = await runPile(["init", "."], { cwd: dir });
   if (result.code !== 0) throw new Error(`init failed: ${result.stderr}`);
   return dir;
-}
-
-interface StoreItem {
-  id: string;
-  title: string;
-  link?: string;
-  published: string;
-  firstSeen: string;
-  summary?: string;
-  sources?: string[];
-  tags?: string[];
-}
-
-/** A store line as `pile veille pull` writes it. */
-function line(item: StoreItem): string {
-  return JSON.stringify({
-    id: item.id,
-    title: item.title,
-    ...(item.link ? { link: item.link } : {}),
-    published: item.published,
-    dated: true,
-    firstSeen: item.firstSeen,
-    summary: item.summary ?? "",
-    sources: item.sources ?? ["service-public-particuliers"],
-    tags: item.tags ?? [],
-  });
-}
-
-async function writeMonth(ws: string, month: string, lines: string[]): Promise<void> {
-  await mkdir(path.join(ws, "veille", "items"), { recursive: true });
-  await writeFile(path.join(ws, "veille", "items", `${month}.jsonl`), `${lines.join("\n")}\n`);
 }
 
 const HOSTILE_TITLE = "[x](javascript:alert(1)) <img src=x onerror=alert(1)>";

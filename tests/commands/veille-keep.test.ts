@@ -1,8 +1,9 @@
-import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NEW_STUDY_FLAGS, runPile, STUDY_ID, snapshot } from "../helpers/harness.js";
+import { line, type StoreItem, writeMonth } from "../helpers/store.js";
 
 /**
  * Issue 6 end to end, in process: what the watch brings to the studies.
@@ -15,31 +16,6 @@ import { NEW_STUDY_FLAGS, runPile, STUDY_ID, snapshot } from "../helpers/harness
 const FOLLOWING = STUDY_ID; // follows rep-textiles and « recyclerie »
 const NOT_FOLLOWING = "2026-11-atelier-velo-18e"; // no `veille:`
 const REFERENCES = `studies/${FOLLOWING}/references.md`;
-
-interface StoreItem {
-  id: string;
-  title: string;
-  link?: string;
-  published: string;
-  firstSeen: string;
-  summary?: string;
-  sources?: string[];
-  tags?: string[];
-}
-
-function line(item: StoreItem): string {
-  return JSON.stringify({
-    id: item.id,
-    title: item.title,
-    ...(item.link ? { link: item.link } : {}),
-    published: item.published,
-    dated: true,
-    firstSeen: item.firstSeen,
-    summary: item.summary ?? "",
-    sources: item.sources ?? ["service-public-particuliers"],
-    tags: item.tags ?? [],
-  });
-}
 
 const APPEAL: StoreItem = {
   id: "service-public-particuliers:a1",
@@ -78,12 +54,8 @@ let ws: string;
 beforeAll(async () => {
   ws = await mkdtemp(path.join(tmpdir(), "pile-keep-"));
   expect((await runPile(["init", "."], { cwd: ws })).code).toBe(0);
-  await mkdir(path.join(ws, "veille", "items"), { recursive: true });
-  await writeFile(path.join(ws, "veille", "items", "2026-10.jsonl"), `${line(OLD)}\n`);
-  await writeFile(
-    path.join(ws, "veille", "items", "2026-11.jsonl"),
-    `${[APPEAL, NO_LINK, HOSTILE].map(line).join("\n")}\n`,
-  );
+  await writeMonth(ws, "2026-10", [line(OLD)]);
+  await writeMonth(ws, "2026-11", [APPEAL, NO_LINK, HOSTILE].map(line));
   expect((await runPile(NEW_STUDY_FLAGS, { cwd: ws })).code).toBe(0);
   await appendFile(
     path.join(ws, "studies", FOLLOWING, "study.yaml"),
