@@ -3,18 +3,9 @@
 // (veille/items/YYYY-MM.jsonl, veille/sources.json). Used by bench/run.mjs.
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { prng as generator } from "../dist/scoring/simulate.js";
 
-/** A deterministic pseudo-random generator, so that the benchmark data never changes. */
-export function generator(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { generator };
 
 const pick = (random, list) => list[Math.floor(random() * list.length)];
 

@@ -3,17 +3,8 @@
 // milliseconds of rankCandidates as JSON. Used by bench/run.mjs.
 import { resolveGrid } from "../dist/scoring/grid.js";
 import { rankCandidates } from "../dist/scoring/rank.js";
+import { prng as generator } from "../dist/scoring/simulate.js";
 
-function generator(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = generator(42);
 const criteria = Array.from({ length: 12 }, (_, j) => ({
   id: `c${j}`,

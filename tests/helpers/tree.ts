@@ -52,14 +52,5 @@ export function messageFlaws(text: string, root?: string): string[] {
   return flaws;
 }
 
-/** A small seeded generator (mulberry32): the same seed gives the same draws. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator (the simulation's mulberry32): the same seed gives the same draws. */
+export { prng as seededRandom } from "../../src/scoring/simulate.js";
