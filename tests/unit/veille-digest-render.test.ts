@@ -11,30 +11,14 @@ import {
   renderDigest,
 } from "../../src/veille/digest-render.js";
 import type { Item } from "../../src/veille/normalise.js";
-import { rangePeriod, weekPeriod } from "../../src/veille/week.js";
+import { rangePeriod } from "../../src/veille/week.js";
+import { item, NOW, W48 } from "./digest-fixtures.js";
 
 const MD = readFileSync(new URL("../../templates/veille/digest.md.hbs", import.meta.url), "utf8");
 const HTML = readFileSync(
   new URL("../../templates/veille/digest.html.hbs", import.meta.url),
   "utf8",
 );
-const W48 = weekPeriod({ year: 2026, week: 48 });
-const NOW = new Date("2026-11-27T12:00:00Z");
-
-function item(fields: Partial<Item> & { id: string }): Item {
-  const published = fields.published ?? "2026-11-24T10:00:00.000Z";
-  return {
-    title: `Titre ${fields.id}`,
-    link: `https://example.org/${fields.id}`,
-    dated: true,
-    firstSeen: published,
-    summary: "",
-    sources: ["refashion"],
-    tags: [],
-    ...fields,
-    published,
-  };
-}
 
 function input(fields: Partial<DigestInput> = {}): DigestInput {
   return {

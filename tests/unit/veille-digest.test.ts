@@ -13,11 +13,9 @@ import {
 } from "../../src/veille/digest.js";
 import type { Item } from "../../src/veille/normalise.js";
 import { weekPeriod } from "../../src/veille/week.js";
+import { item, NOW, W48 } from "./digest-fixtures.js";
 
 const DAY = 86_400_000;
-/** 2026-W48: Monday 23 to Sunday 29 November 2026, i.e. [2026-11-22T23:00Z, 2026-11-29T23:00Z). */
-const W48 = weekPeriod({ year: 2026, week: 48 });
-const NOW = new Date("2026-11-27T12:00:00Z");
 
 const TOPICS = [
   { id: "rep-general", label: "Responsabilité élargie du producteur (REP, général)" },
@@ -31,21 +29,6 @@ const SOURCES = [
   { id: "tzcld", title: "TZCLD" },
   { id: "officiel", title: "Service-Public.fr" },
 ];
-
-function item(fields: Partial<Item> & { id: string }): Item {
-  const published = fields.published ?? "2026-11-24T10:00:00.000Z";
-  return {
-    title: `Titre ${fields.id}`,
-    link: `https://example.org/${fields.id}`,
-    dated: true,
-    firstSeen: published,
-    summary: "",
-    sources: ["refashion"],
-    tags: [],
-    ...fields,
-    published,
-  };
-}
 
 function input(fields: Partial<DigestInput> = {}): DigestInput {
   return {
