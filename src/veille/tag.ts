@@ -18,28 +18,68 @@ export interface TopicRule {
   exclude?: string[];
 }
 
-interface CompiledTopic {
-  id: string;
-  keywords: RegExp | undefined;
-  exclude: RegExp | undefined;
+/** A folded term and the topic it belongs to, as a keyword or as an exclusion. */
+interface Term {
+  text: string;
+  topic: number;
+  exclude: boolean;
 }
 
+const WORD = /[\p{L}\p{N}]+/gu;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
 /**
- * Compiled once, then run on every item: each topic becomes one regular
- * expression for its keywords and one for its exclusions, matched against
- * the item's text folded once.
+ * Compiled once, then run on every item (a hot path: thousands of items per
+ * pull). Terms are indexed by their first word; the item's folded text is
+ * walked word by word, and only the terms starting with that word are
+ * compared, in place. Same result as one whole-word regular expression per
+ * topic, several times faster with many keywords. The rare term that does
+ * not start with a letter or digit is matched with such an expression.
  */
 export function compileTopics(topics: readonly TopicRule[]): (text: string) => string[] {
-  const compiled: CompiledTopic[] = topics.map((topic) => ({
-    id: topic.id,
-    keywords: wholeWords(topic.keywords),
-    exclude: wholeWords(topic.exclude ?? []),
-  }));
+  const byFirstWord = new Map<string, Term[]>();
+  const others: { pattern: RegExp; topic: number; exclude: boolean }[] = [];
+  const add = (terms: readonly string[], topic: number, exclude: boolean) => {
+    for (const text of new Set(terms.map((term) => foldText(term).trim()))) {
+      if (text === "") continue;
+      const first = /^[\p{L}\p{N}]+/u.exec(text)?.[0];
+      if (first === undefined) {
+        const pattern = wholeWords(text);
+        others.push({ pattern, topic, exclude });
+        continue;
+      }
+      const list = byFirstWord.get(first) ?? [];
+      list.push({ text, topic, exclude });
+      byFirstWord.set(first, list);
+    }
+  };
+  topics.forEach((topic, index) => {
+    add(topic.keywords, index, false);
+    add(topic.exclude ?? [], index, true);
+  });
   return (text) => {
     const folded = foldText(text);
-    return compiled
-      .filter((topic) => topic.keywords?.test(folded) && !topic.exclude?.test(folded))
-      .map((topic) => topic.id);
+    const matched = new Set<number>();
+    const excluded = new Set<number>();
+    const found = (term: { topic: number; exclude: boolean }) =>
+      (term.exclude ? excluded : matched).add(term.topic);
+    for (const word of folded.matchAll(WORD)) {
+      const candidates = byFirstWord.get(word[0]);
+      if (!candidates) continue;
+      for (const term of candidates) {
+        const end = word.index + term.text.length;
+        if (
+          folded.startsWith(term.text, word.index) &&
+          !LETTER_OR_DIGIT.test(String.fromCodePoint(folded.codePointAt(end) ?? 32))
+        ) {
+          found(term);
+        }
+      }
+    }
+    for (const term of others) if (term.pattern.test(folded)) found(term);
+    return topics
+      .map((topic, index) => (matched.has(index) && !excluded.has(index) ? topic.id : undefined))
+      .filter((id): id is string => id !== undefined);
   };
 }
 
@@ -65,18 +105,9 @@ export function foldText(text: string): string {
   );
 }
 
-/**
- * One expression matching any of the terms as whole words: neither preceded
- * nor followed by a letter or a digit. Terms that fold to nothing (a lone
- * "-") are dropped; no term at all gives undefined, which matches nothing.
- */
-function wholeWords(terms: readonly string[]): RegExp | undefined {
-  const folded = [...new Set(terms.map((term) => foldText(term).trim()))].filter(
-    (term) => term !== "",
-  );
-  if (folded.length === 0) return undefined;
-  const alternatives = folded.map(escapeRegExp).join("|");
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})(?![\\p{L}\\p{N}])`, "u");
+/** One folded term as whole words: neither preceded nor followed by a letter or a digit. */
+function wholeWords(term: string): RegExp {
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(term)}(?![\\p{L}\\p{N}])`, "u");
 }
 
 function escapeRegExp(text: string): string {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileTopics, type TopicRule } from "../../src/veille/tag.js";
+import { compileTopics, foldText, type TopicRule } from "../../src/veille/tag.js";
 
 const REP: TopicRule = {
   id: "rep",
@@ -167,5 +167,73 @@ describe("compileTopics: properties", () => {
         expect(tag(`${kw}9`)).toEqual([]);
       }),
     );
+  });
+});
+
+/**
+ * The specification of whole-word matching, written the plain way: one
+ * regular expression per topic. compileTopics indexes terms by first word for
+ * speed; it must agree with this on any text.
+ */
+function referenceTagger(topics: readonly TopicRule[]): (text: string) => string[] {
+  const escapeTerm = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const whole = (terms: readonly string[]) => {
+    const folded = terms.map((term) => foldText(term).trim()).filter((term) => term !== "");
+    return folded.length === 0
+      ? undefined
+      : new RegExp(
+          `(?<![\\p{L}\\p{N}])(?:${folded.map(escapeTerm).join("|")})(?![\\p{L}\\p{N}])`,
+          "u",
+        );
+  };
+  const compiled = topics.map((topic) => ({
+    id: topic.id,
+    keywords: whole(topic.keywords),
+    exclude: whole(topic.exclude ?? []),
+  }));
+  return (text) => {
+    const folded = foldText(text);
+    return compiled
+      .filter((topic) => topic.keywords?.test(folded) && !topic.exclude?.test(folded))
+      .map((topic) => topic.id);
+  };
+}
+
+describe("compileTopics agrees with one whole-word expression per topic", () => {
+  // A small alphabet, so that terms and texts collide often; punctuation,
+  // apostrophes, hyphens and digits at the edges of terms included.
+  const piece = fc.stringMatching(/^[abé1' .-]{1,6}$/);
+  const topic = fc.record({
+    keywords: fc.array(piece, { minLength: 1, maxLength: 4 }),
+    exclude: fc.array(piece, { maxLength: 2 }),
+  });
+  it("on random topics and texts", () => {
+    fc.assert(
+      fc.property(
+        fc.array(topic, { minLength: 1, maxLength: 4 }),
+        fc.stringMatching(/^[abéAB1' .,-]{0,40}$/),
+        (rules, text) => {
+          const topics = rules.map((rule, index) => ({ id: `t${index}`, ...rule }));
+          expect(compileTopics(topics)(text)).toEqual(referenceTagger(topics)(text));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("on the shipped feeds.yaml and the sample feeds' titles", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { parse } = await import("yaml");
+    const feeds = parse(await readFile(new URL("../../feeds.yaml", import.meta.url), "utf8"));
+    const samples = await Promise.all(
+      ["service-public.xml", "eco-organismes.atom"].map((name) =>
+        readFile(new URL(`../../examples/veille/${name}`, import.meta.url), "utf8"),
+      ),
+    );
+    const fast = compileTopics(feeds.topics);
+    const plain = referenceTagger(feeds.topics);
+    for (const text of samples.join("\n").split(/<[^>]+>/)) {
+      expect(fast(text)).toEqual(plain(text));
+    }
   });
 });
