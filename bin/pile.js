@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 // Launcher only: the compiled entry point does everything else.
-import { run } from "../dist/main.js";
+import { run } from "../dist/bundle/main.js";
 
 await run();

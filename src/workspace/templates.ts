@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
+import path from "node:path";
 import { UserError } from "../errors.js";
+import { INSTALL_ROOT } from "../install-root.js";
 import { readTextIfExists } from "./files.js";
 
 /**
@@ -8,7 +9,7 @@ import { readTextIfExists } from "./files.js";
  * templates file by file.
  */
 
-export const BUILTIN_TEMPLATES = fileURLToPath(new URL("../../templates/", import.meta.url));
+export const BUILTIN_TEMPLATES = `${path.join(INSTALL_ROOT, "templates")}${path.sep}`;
 
 export interface LoadedTemplates {
   sources: Record<string, string>;

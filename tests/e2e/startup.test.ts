@@ -10,6 +10,20 @@ import { tempDir, tempWorkspace } from "../helpers/harness.js";
 const BIN = fileURLToPath(new URL("../../bin/pile.js", import.meta.url));
 const RECORDER = fileURLToPath(new URL("./fixtures/record-loads.mjs", import.meta.url));
 
+/** The source modules each chunk of the bundle holds (written by scripts/bundle.mjs). */
+async function chunkInputs(): Promise<Map<string, string[]>> {
+  const meta = JSON.parse(
+    await readFile(new URL("../../dist/bundle/meta.json", import.meta.url), "utf8"),
+  ) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+  return new Map(
+    Object.entries(meta.outputs).map(([file, output]) => [file, Object.keys(output.inputs)]),
+  );
+}
+
+/**
+ * The modules a run loads, named as before bundling (dist/…, npm:package):
+ * each chunk of dist/bundle/ the process loads stands for the modules it holds.
+ */
 async function loadedModules(args: string[], cwd: string): Promise<string[]> {
   const log = path.join(await tempDir(), "loads.txt");
   const result = spawnSync(process.execPath, ["--import", RECORDER, BIN, ...args], {
@@ -18,12 +32,17 @@ async function loadedModules(args: string[], cwd: string): Promise<string[]> {
     encoding: "utf8",
   });
   expect(result.error).toBeUndefined();
+  const chunks = await chunkInputs();
+  const root = path.dirname(path.dirname(BIN));
   const text = await readFile(log, "utf8");
   return text
     .split("\n")
     .filter((url) => url.startsWith("file:"))
-    .map((url) => {
-      const file = fileURLToPath(url);
+    .flatMap((url) => {
+      const file = path.relative(root, fileURLToPath(url));
+      return chunks.get(file) ?? [file];
+    })
+    .map((file) => {
       const modules = file.lastIndexOf("node_modules/");
       return modules >= 0
         ? `npm:${file
@@ -31,7 +50,7 @@ async function loadedModules(args: string[], cwd: string): Promise<string[]> {
             .split("/")
             .slice(0, file.includes("/@") ? 2 : 1)
             .join("/")}`
-        : path.relative(path.dirname(path.dirname(BIN)), file);
+        : file;
     });
 }
 
