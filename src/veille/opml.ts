@@ -1,4 +1,5 @@
 import { namedEntity } from "./text.js";
+import { declarationEnd } from "./xml-scan.js";
 
 /**
  * OPML subscription lists, read (import from a feed reader) and written
@@ -167,19 +168,11 @@ function readXml(text: string): XmlElement {
       top.text += text.slice(pos + 9, end);
       pos = end + 3;
     } else if (text.startsWith("<!", pos)) {
-      // <!DOCTYPE …>, with perhaps an internal subset in brackets: skipped,
-      // never read (its entities are not defined, so never expanded).
+      // <!DOCTYPE …>: skipped, never read.
       if (root) throw malformed(pos, "déclaration « <! » à l'intérieur du document");
-      let depth = 0;
-      let at = pos + 2;
-      for (; at < text.length; at++) {
-        const char = text[at];
-        if (char === "[") depth++;
-        else if (char === "]") depth = Math.max(0, depth - 1);
-        else if (char === ">" && depth === 0) break;
-      }
-      if (at >= text.length) throw malformed(pos, "déclaration « <!DOCTYPE » jamais fermée");
-      pos = at + 1;
+      const end = declarationEnd(text, pos);
+      if (end < 0) throw malformed(pos, "déclaration « <!DOCTYPE » jamais fermée");
+      pos = end;
     } else if (text.startsWith("</", pos)) {
       CLOSING_NAME.lastIndex = pos + 2;
       const name = CLOSING_NAME.exec(text)?.[0] ?? "";

@@ -1,5 +1,6 @@
 import Parser from "rss-parser";
 import { namedEntity } from "./text.js";
+import { declarationEnd } from "./xml-scan.js";
 
 /**
  * Feed documents to raw items. RSS 0.9x, 1.0 (RDF), 2.0 and Atom go through
@@ -271,17 +272,8 @@ export function rootElement(xml: string): string | undefined {
       if (end < 0) return undefined;
       at = end + 3;
     } else if (xml.startsWith("<!", at)) {
-      // <!DOCTYPE …>, possibly with an internal subset in brackets.
-      let depth = 0;
-      let i = at + 2;
-      for (; i < xml.length; i++) {
-        const char = xml[i];
-        if (char === "[") depth++;
-        else if (char === "]") depth = Math.max(0, depth - 1);
-        else if (char === ">" && depth === 0) break;
-      }
-      if (i >= xml.length) return undefined;
-      at = i + 1;
+      at = declarationEnd(xml, at);
+      if (at < 0) return undefined;
     } else {
       return /^<([A-Za-z_][\w:.-]*)/.exec(xml.slice(at, at + 200))?.[1];
     }
