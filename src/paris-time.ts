@@ -1,15 +1,62 @@
-/** Calendar dates in Europe/Paris, whatever the machine's time zone (shared by the features). */
+/**
+ * Calendar dates in Europe/Paris, whatever the machine's time zone (shared by the features).
+ *
+ * Since 1996 Paris follows the EU rule (directive 2000/84/EC): UTC+2 from the
+ * last Sunday of March to the last Sunday of October, both at 01:00 UTC, UTC+1
+ * otherwise. Computing that is pure arithmetic, whereas the first Intl
+ * formatter with a time zone costs about 30 ms of ICU loading at every start;
+ * earlier instants, under other rules, still ask ICU's time-zone database. A
+ * test checks the rule against ICU hour by hour around each change, 1996–2100:
+ * if the law changes, that test is what fails once Node's tzdata follows.
+ */
 
-const PARIS_DATE = new Intl.DateTimeFormat("en-CA", {
-  timeZone: "Europe/Paris",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-});
+const HOUR = 3_600_000;
 
-/** `YYYY-MM-DD` of an instant, in Europe/Paris (en-CA formats as YYYY-MM-DD). */
+/** The instant of the EU clock change: the last Sunday of a month, 01:00 UTC. */
+function lastSundayAt1Utc(year: number, monthIndex: number): number {
+  const lastDay = new Date(Date.UTC(year, monthIndex + 1, 0));
+  return Date.UTC(year, monthIndex, lastDay.getUTCDate() - lastDay.getUTCDay(), 1);
+}
+
+/** Built on first use, for instants before 1996 only. */
+let parisClock: Intl.DateTimeFormat | undefined;
+
+/** The offset ICU's time-zone database gives (for the years before the EU rule). */
+function icuParisOffset(instant: number): number {
+  parisClock ??= new Intl.DateTimeFormat("en-US", {
+    timeZone: "Europe/Paris",
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  });
+  const whole = Math.floor(instant / 1000) * 1000;
+  const fields: Record<string, number> = {};
+  for (const part of parisClock.formatToParts(whole)) fields[part.type] = Number(part.value);
+  const wallClock = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, does not read years 0–99 as 1900–1999.
+  wallClock.setUTCFullYear(fields.year ?? 0, (fields.month ?? 1) - 1, fields.day ?? 1);
+  wallClock.setUTCHours(fields.hour ?? 0, fields.minute ?? 0, fields.second ?? 0);
+  return wallClock.getTime() - whole;
+}
+
+/** Paris's offset from UTC at an instant, in milliseconds (+1 h in winter, +2 h in summer). */
+export function parisOffset(instant: number): number {
+  const year = new Date(instant).getUTCFullYear();
+  if (!(year >= 1996)) return icuParisOffset(instant);
+  return instant >= lastSundayAt1Utc(year, 2) && instant < lastSundayAt1Utc(year, 9)
+    ? 2 * HOUR
+    : HOUR;
+}
+
+/** `YYYY-MM-DD` of an instant, in Europe/Paris. */
 export function parisDate(instant: Date): string {
-  return PARIS_DATE.format(instant);
+  const time = instant.getTime();
+  if (Number.isNaN(time)) throw new RangeError("Invalid time value");
+  return new Date(time + parisOffset(time)).toISOString().slice(0, 10);
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -48,31 +95,6 @@ export function frenchDate(text: string): string {
   const day = Number(match[3]);
   const month = MONTHS_FR[Number(match[2]) - 1] ?? match[2];
   return `${day === 1 ? "1er" : day} ${month} ${match[1]}`;
-}
-
-/** Built on first use: most commands never need the Paris clock. */
-let parisClock: Intl.DateTimeFormat | undefined;
-
-/** Paris's offset from UTC at an instant, in milliseconds (+1 h in winter, +2 h in summer). */
-function parisOffset(instant: number): number {
-  parisClock ??= new Intl.DateTimeFormat("en-US", {
-    timeZone: "Europe/Paris",
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-    second: "numeric",
-  });
-  const whole = Math.floor(instant / 1000) * 1000;
-  const fields: Record<string, number> = {};
-  for (const part of parisClock.formatToParts(whole)) fields[part.type] = Number(part.value);
-  const wallClock = new Date(0);
-  // setUTCFullYear, unlike Date.UTC, does not read years 0–99 as 1900–1999.
-  wallClock.setUTCFullYear(fields.year ?? 0, (fields.month ?? 1) - 1, fields.day ?? 1);
-  wallClock.setUTCHours(fields.hour ?? 0, fields.minute ?? 0, fields.second ?? 0);
-  return wallClock.getTime() - whole;
 }
 
 /**

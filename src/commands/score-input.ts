@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { UserError } from "../errors.js";
 import { type Grid, gridSchema, resolveGrid } from "../scoring/grid.js";
 import { ideasSchemaFor } from "../scoring/ideas.js";

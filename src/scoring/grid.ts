@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The scoring grid (`criteria.yaml`): criteria with weights, a direction, an

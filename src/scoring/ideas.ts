@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Grid } from "./grid.js";
 import { scoresSchemaFor } from "./values.js";
 

@@ -1,4 +1,4 @@
-import Handlebars from "handlebars";
+import { TemplateEngine } from "../template-engine.js";
 import { frenchDate } from "./dates.js";
 import { TemplateError } from "./template-error.js";
 
@@ -13,30 +13,31 @@ export { TemplateError };
 
 export type TemplateContext = Record<string, unknown>;
 
-const NUMBER_FR = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 2 });
-const EUROS_FR = new Intl.NumberFormat("fr-FR", {
-  style: "currency",
-  currency: "EUR",
-  maximumFractionDigits: 0,
-});
+// Built on first use: loading ICU's French number data costs about 20 ms at
+// start-up, and the shipped templates do not call these helpers.
+const NUMBER_FR = (): Intl.NumberFormat =>
+  new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 2 });
+const EUROS_FR = (): Intl.NumberFormat =>
+  new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
 
-function createEnvironment(): typeof Handlebars {
-  const env = Handlebars.create();
-  env.registerHelper("dateFr", (value: unknown) => frenchDate(String(value)));
+const engine = new TemplateEngine((register) => {
+  register("dateFr", (value: unknown) => frenchDate(String(value)));
   // A value that is not a number is shown as written rather than as « NaN ».
-  const numeric = (format: Intl.NumberFormat) => (value: unknown) =>
-    Number.isFinite(Number(value)) && value !== "" && value !== null
-      ? format.format(Number(value))
-      : String(value ?? "");
-  env.registerHelper("nombre", numeric(NUMBER_FR));
-  env.registerHelper("euros", numeric(EUROS_FR));
-  env.registerHelper("join", (list: unknown, separator: unknown) =>
+  const numeric = (create: () => Intl.NumberFormat) => {
+    let format: Intl.NumberFormat | undefined;
+    return (value: unknown) => {
+      if (!Number.isFinite(Number(value)) || value === "" || value === null)
+        return String(value ?? "");
+      format ??= create();
+      return format.format(Number(value));
+    };
+  };
+  register("nombre", numeric(NUMBER_FR));
+  register("euros", numeric(EUROS_FR));
+  register("join", (list: unknown, separator: unknown) =>
     Array.isArray(list) ? list.join(typeof separator === "string" ? separator : ", ") : "",
   );
-  return env;
-}
-
-const environment = createEnvironment();
+});
 
 /**
  * Handlebars reports in English; its exceptions carry a position
@@ -62,8 +63,7 @@ export function templateReason(error: unknown): string {
 export function renderTemplate(name: string, source: string, context: TemplateContext): string {
   let text: string;
   try {
-    const template = environment.compile(source, { strict: true, noEscape: true });
-    text = template(context);
+    text = engine.compile(source)(context);
   } catch (error) {
     throw new TemplateError(name, templateReason(error));
   }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { isValidDate } from "./dates.js";
 import { STAGES } from "./stages.js";
 

@@ -1,4 +1,4 @@
-import Handlebars from "handlebars";
+import { TemplateEngine } from "../template-engine.js";
 import type { DigestModel } from "./digest.js";
 
 /**
@@ -184,40 +184,22 @@ function escapedView(model: unknown, escaper: Escaper): unknown {
 
 const NUMBER_FR = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 });
 
-function createEnvironment(): typeof Handlebars {
-  const env = Handlebars.create();
+const engine = new TemplateEngine((register) => {
   // {{nombre counts.items}} → « 1 000 » (French grouping, with a narrow no-break space).
-  env.registerHelper("nombre", (value: unknown) =>
+  register("nombre", (value: unknown) =>
     typeof value === "number" && Number.isFinite(value) ? NUMBER_FR.format(value) : String(value),
   );
   // {{plural counts.items "entrée" "entrées"}}: French agreement, singular for 0 and 1.
-  env.registerHelper("plural", (count: unknown, one: unknown, many: unknown) =>
+  register("plural", (count: unknown, one: unknown, many: unknown) =>
     String(Math.abs(Number(count)) >= 2 ? many : one),
   );
   // {{join sources ", "}}: the values are escaped already, the separator is the template's.
-  env.registerHelper("join", (list: unknown, separator: unknown) =>
+  register("join", (list: unknown, separator: unknown) =>
     Array.isArray(list) ? list.join(typeof separator === "string" ? separator : ", ") : "",
   );
   // {{#if (gt failures 1)}}: a comparison, for wording.
-  env.registerHelper("gt", (a: unknown, b: unknown) => Number(a) > Number(b));
-  return env;
-}
-
-const environment = createEnvironment();
-
-type Compiled = (context: unknown) => string;
-/** Compiled templates by text (a handful at most: the packaged ones and a workspace's). */
-const compiled = new Map<string, Compiled>();
-const MAX_CACHED = 16;
-
-function compile(templateText: string): Compiled {
-  const cached = compiled.get(templateText);
-  if (cached) return cached;
-  const template = environment.compile(templateText, { strict: true, noEscape: true });
-  if (compiled.size >= MAX_CACHED) compiled.clear();
-  compiled.set(templateText, template);
-  return template;
-}
+  register("gt", (a: unknown, b: unknown) => Number(a) > Number(b));
+});
 
 /**
  * The whole path written in the template where Handlebars reports a missing
@@ -286,7 +268,7 @@ export function renderDigest(
   let text: string;
   try {
     // A BOM left by an editor would otherwise start the digest.
-    text = compile(templateText.replace(/^\uFEFF/, ""))(view);
+    text = engine.compile(templateText.replace(/^\uFEFF/, ""))(view);
   } catch (error) {
     throw new DigestTemplateError(templateMessage(error, templateText));
   }

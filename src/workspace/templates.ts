@@ -2,11 +2,12 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../errors.js";
 import { INSTALL_ROOT } from "../install-root.js";
+import { prepareTemplates } from "../template-engine.js";
 import { readTextIfExists } from "./files.js";
 
 /**
  * Template sources: a workspace's `templates/` overrides the built-in
- * templates file by file.
+ * templates file by file. Once loaded, they are ready to compile.
  */
 
 export const BUILTIN_TEMPLATES = `${path.join(INSTALL_ROOT, "templates")}${path.sep}`;
@@ -48,5 +49,7 @@ export async function loadTemplates(
       );
     }
   }
+  // Handlebars' compiler is loaded only if a template is not one pile compiled when built.
+  await prepareTemplates(Object.values(sources));
   return { sources, overridden };
 }

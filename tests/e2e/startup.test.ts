@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -21,10 +21,10 @@ async function chunkInputs(): Promise<Map<string, string[]>> {
 }
 
 /**
- * The modules a run loads, named as before bundling (dist/…, npm:package):
+ * The files a run loads, named as before bundling (dist/…, node_modules/…):
  * each chunk of dist/bundle/ the process loads stands for the modules it holds.
  */
-async function loadedModules(args: string[], cwd: string): Promise<string[]> {
+async function loadedFiles(args: string[], cwd: string): Promise<string[]> {
   const log = path.join(await tempDir(), "loads.txt");
   const result = spawnSync(process.execPath, ["--import", RECORDER, BIN, ...args], {
     cwd,
@@ -41,17 +41,21 @@ async function loadedModules(args: string[], cwd: string): Promise<string[]> {
     .flatMap((url) => {
       const file = path.relative(root, fileURLToPath(url));
       return chunks.get(file) ?? [file];
-    })
-    .map((file) => {
-      const modules = file.lastIndexOf("node_modules/");
-      return modules >= 0
-        ? `npm:${file
-            .slice(modules + 13)
-            .split("/")
-            .slice(0, file.includes("/@") ? 2 : 1)
-            .join("/")}`
-        : file;
     });
+}
+
+/** The same, with packages named by their name only (npm:package). */
+async function loadedModules(args: string[], cwd: string): Promise<string[]> {
+  return (await loadedFiles(args, cwd)).map((file) => {
+    const modules = file.lastIndexOf("node_modules/");
+    return modules >= 0
+      ? `npm:${file
+          .slice(modules + 13)
+          .split("/")
+          .slice(0, file.includes("/@") ? 2 : 1)
+          .join("/")}`
+      : file;
+  });
 }
 
 describe("start-up", () => {
@@ -81,5 +85,57 @@ describe("start-up", () => {
     expect(
       loaded.some((m) => m.startsWith("npm:@inquirer") || m.startsWith("npm:handlebars")),
     ).toBe(false);
+  });
+
+  const NEW_STUDY = [
+    "study",
+    "new",
+    "--title",
+    "Recyclerie textile",
+    "--territory",
+    "18e",
+    "--sector",
+    "couture-textile",
+    "--owner",
+    "Camille",
+    "--dry-run",
+  ];
+  const handlebarsCompiler = (files: string[]) =>
+    files.filter((f) => f.includes("node_modules/handlebars/") && f.includes("/compiler/"));
+
+  it("pile study new runs the shipped templates precompiled: Handlebars' runtime, not its compiler", async () => {
+    const files = await loadedFiles(NEW_STUDY, await tempWorkspace());
+    expect(
+      files.some((f) => f.includes("node_modules/handlebars/dist/cjs/handlebars.runtime")),
+    ).toBe(true);
+    expect(handlebarsCompiler(files)).toEqual([]);
+  });
+
+  it("a template the workspace changed is compiled: the compiler loads, and the change is in the dossier", async () => {
+    const workspace = await tempWorkspace();
+    const template = path.join(workspace, "templates", "study", "pre-etude", "01-pre-etude.md.hbs");
+    await mkdir(path.dirname(template), { recursive: true });
+    const builtin = await readFile(
+      new URL("../../templates/study/pre-etude/01-pre-etude.md.hbs", import.meta.url),
+      "utf8",
+    );
+    await writeFile(template, `${builtin}\nNote locale : {{study.title}}.\n`);
+    expect(handlebarsCompiler(await loadedFiles(NEW_STUDY, workspace)).length).toBeGreaterThan(0);
+    const run = spawnSync(process.execPath, [BIN, ...NEW_STUDY.filter((a) => a !== "--dry-run")], {
+      cwd: workspace,
+      env: { ...process.env, CI: "1" },
+      encoding: "utf8",
+    });
+    expect(run.status, run.stderr).toBe(0);
+    // The study id carries the month it was created in: the one folder of studies/.
+    const created = (await readdir(path.join(workspace, "studies"))).filter((id) =>
+      id.includes("recyclerie-textile"),
+    );
+    expect(created).toHaveLength(1);
+    const dossier = await readFile(
+      path.join(workspace, "studies", created[0] as string, "01-pre-etude.md"),
+      "utf8",
+    );
+    expect(dossier).toContain("Note locale : Recyclerie textile.");
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadCompiler } from "../../src/template-engine.js";
 import { buildDigest, type DigestInput, type DigestModel } from "../../src/veille/digest.js";
 import {
   DigestTemplateError,
@@ -13,6 +14,9 @@ import {
 import type { Item } from "../../src/veille/normalise.js";
 import { rangePeriod } from "../../src/veille/week.js";
 import { item, NOW, W48 } from "./digest-fixtures.js";
+
+// Arbitrary templates, not the precompiled ones: they need Handlebars' compiler.
+beforeAll(loadCompiler);
 
 const MD = readFileSync(new URL("../../templates/veille/digest.md.hbs", import.meta.url), "utf8");
 const HTML = readFileSync(
