@@ -3,6 +3,7 @@ import { count } from "../ui/count.js";
 import { collectSource } from "../veille/collect.js";
 import { fetchOptionsOf, sourceUrlSchema } from "../veille/feeds.js";
 import { sourceIdFor } from "../veille/feeds-edit.js";
+import { limiter } from "../veille/fetch.js";
 import { sourceUrlKey } from "../veille/links.js";
 import { plainText } from "../veille/text.js";
 import { readTextIfExists } from "../workspace/files.js";
@@ -86,6 +87,8 @@ export async function runVeilleAdd(
     undefined,
     {
       fetchOptions: fetchOptionsOf(watchSettings(feeds), root),
+      network: limiter(1),
+      reading: limiter(1),
       now: context.now(),
       ingest: () => import("../veille/ingest.js").then((module) => module.ingest),
       tagger: async () => () => [],

@@ -5,7 +5,7 @@ import { count } from "../ui/count.js";
 import { formatTable } from "../ui/table.js";
 import { collectSource } from "../veille/collect.js";
 import { fetchOptionsOf, type Source } from "../veille/feeds.js";
-import { mapConcurrent } from "../veille/fetch.js";
+import { limiter } from "../veille/fetch.js";
 import { acquireLock, LOCK_FILE } from "../veille/lock.js";
 import { buildIndex, mergeIntoIndex, monthItems } from "../veille/merge.js";
 import type { Item } from "../veille/normalise.js";
@@ -118,27 +118,35 @@ export async function runVeillePull(
     stored.catch(() => undefined); // awaited (and reported) below
     let done = 0;
     const fetchOptions = fetchOptionsOf(settings, root);
-    const outcomes = await mapConcurrent(sources, settings.concurrency, async (source) => {
-      const outcome = await collectSource(source, state[source.id], {
-        fetchOptions,
-        now,
-        ingest: () => parsers.then((module) => module.ingest),
-        tagger: () => tagging,
-      });
-      done++;
-      const found =
-        outcome.status === "ok" && outcome.discovered
-          ? `flux trouvé sur la page, ${outcome.feedUrl} ; `
-          : "";
-      const detail =
-        outcome.status === "error"
-          ? `erreur : ${outcome.reason}`
-          : outcome.status === "ok"
-            ? `${found}${count(outcome.items.length, "entrée lue", "entrées lues")}`
-            : "inchangé (304)";
-      context.output.info(`[${done}/${sources.length}] ${source.id} : ${detail}`);
-      return outcome;
-    });
+    // At most `concurrency` requests at once; each source is read as soon as
+    // its answer is in, while the network slot it held already serves another.
+    const network = limiter(settings.concurrency);
+    const reading = limiter(1);
+    const outcomes = await Promise.all(
+      sources.map(async (source) => {
+        const outcome = await collectSource(source, state[source.id], {
+          fetchOptions,
+          network,
+          reading,
+          now,
+          ingest: () => parsers.then((module) => module.ingest),
+          tagger: () => tagging,
+        });
+        done++;
+        const found =
+          outcome.status === "ok" && outcome.discovered
+            ? `flux trouvé sur la page, ${outcome.feedUrl} ; `
+            : "";
+        const detail =
+          outcome.status === "error"
+            ? `erreur : ${outcome.reason}`
+            : outcome.status === "ok"
+              ? `${found}${count(outcome.items.length, "entrée lue", "entrées lues")}`
+              : "inchangé (304)";
+        context.output.info(`[${done}/${sources.length}] ${source.id} : ${detail}`);
+        return outcome;
+      }),
+    );
     let months: Map<string, Item[]>;
     try {
       months = await stored;

@@ -1,5 +1,5 @@
 import type { Source } from "./feeds.js";
-import { type FetchOptions, fetchSource, type Validators } from "./fetch.js";
+import { type FetchOptions, fetchSource, type Limiter, type Validators } from "./fetch.js";
 import type { Item } from "./normalise.js";
 import type { SourceState } from "./store.js";
 
@@ -30,6 +30,17 @@ export type Outcome =
 
 export interface CollectTools {
   fetchOptions: FetchOptions;
+  /**
+   * Holds a network slot for each request only: reading a document that came
+   * back happens outside it, so the next request leaves at once instead of
+   * waiting for the parsing.
+   */
+  network: Limiter;
+  /**
+   * Reads one document at a time (parsing holds the event loop): the network
+   * is served between two documents, not after a burst of them.
+   */
+  reading: Limiter;
   now: Date;
   /** Loaded once per pull, while the first requests are in flight. */
   ingest: () => Promise<typeof import("./ingest.js").ingest>;
@@ -75,17 +86,23 @@ async function readDocument(
   validators: Validators,
   tools: CollectTools,
 ): Promise<Read> {
-  const fetched = await fetchSource(url, validators, tools.fetchOptions);
+  const fetched = await tools.network(() => fetchSource(url, validators, tools.fetchOptions));
   if (fetched.status === "not-modified") return { source, status: "not-modified" };
   if (fetched.status === "error") return { source, status: "error", reason: fetched.reason };
   const ingest = await tools.ingest();
-  const result = await ingest({
-    bytes: fetched.bytes,
-    contentType: fetched.contentType,
-    url: fetched.url,
-    source,
-    now: tools.now,
-    tagger: await tools.tagger(),
+  const tagger = await tools.tagger();
+  const result = await tools.reading(async () => {
+    // One turn of the event loop first: answers that came in meanwhile free
+    // their network slots (and send the next requests) before this read.
+    await new Promise((resolve) => setImmediate(resolve));
+    return ingest({
+      bytes: fetched.bytes,
+      contentType: fetched.contentType,
+      url: fetched.url,
+      source,
+      now: tools.now,
+      tagger,
+    });
   });
   if (result.ok) {
     return {

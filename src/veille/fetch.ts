@@ -236,20 +236,32 @@ export async function fetchSource(
   }
 }
 
+/** Runs the tasks it is given with at most `limit` at once, the others waiting in turn (first come, first run). */
+export type Limiter = <R>(task: () => Promise<R>) => Promise<R>;
+
+export function limiter(limit: number): Limiter {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      // The slot passes straight to the next task waiting, if any.
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
+
 /** Runs `task` over `items` with at most `limit` at once; results keep the items' order. */
-export async function mapConcurrent<T, R>(
+export function mapConcurrent<T, R>(
   items: readonly T[],
   limit: number,
   task: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+  const run = limiter(limit);
+  return Promise.all(items.map((item, index) => run(() => task(item, index))));
 }
