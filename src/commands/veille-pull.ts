@@ -4,22 +4,27 @@ import { parisDate } from "../paris-time.js";
 import { count } from "../ui/count.js";
 import { formatTable } from "../ui/table.js";
 import { collectSource } from "../veille/collect.js";
+import { firstStoreMonth } from "../veille/digest.js";
 import { fetchOptionsOf, type Source } from "../veille/feeds.js";
 import { limiter } from "../veille/fetch.js";
 import { acquireLock, LOCK_FILE } from "../veille/lock.js";
 import { buildIndex, mergeIntoIndex, monthItems } from "../veille/merge.js";
 import type { Item } from "../veille/normalise.js";
 import {
+  completeStoreView,
   ITEMS_DIR,
   monthFile,
   monthText,
-  readAllMonths,
   readState,
+  readStoreView,
   type SourcesState,
   STATE_FILE,
   STORE_DIR,
+  type StoreView,
+  sameItemKey,
   stateText,
 } from "../veille/store.js";
+import { currentWeekPeriod } from "../veille/week.js";
 import { workspaceRoot } from "../workspace/locate.js";
 import { systemReason } from "../workspace/system-errors.js";
 import { applyWrites, type PlannedWrite, removeStaleTemps } from "../workspace/write-plan.js";
@@ -114,7 +119,13 @@ export async function runVeillePull(
     const tagging = import("../veille/tag.js").then(({ compileTopics }) =>
       compileTopics(feeds.topics),
     );
-    const stored = readAllMonths(root);
+    // Only the keys of most months are read; in full, the months of the
+    // current week (its digest follows the pull).
+    const digestPeriod = input.digest && !input.dryRun ? currentWeekPeriod(now) : undefined;
+    const firstDigestMonth = digestPeriod ? firstStoreMonth(digestPeriod.start) : undefined;
+    const stored = readStoreView(root, (onDisk) =>
+      firstDigestMonth ? onDisk.filter((month) => month >= firstDigestMonth) : [],
+    );
     stored.catch(() => undefined); // awaited (and reported) below
     let done = 0;
     const fetchOptions = fetchOptionsOf(settings, root);
@@ -147,21 +158,25 @@ export async function runVeillePull(
         return outcome;
       }),
     );
-    let months: Map<string, Item[]>;
+    const batches = outcomes.flatMap((o) =>
+      o.status === "ok" ? [{ sourceId: o.source.id, items: o.items }] : [],
+    );
+    const monthOf = (item: Item) => parisDate(new Date(item.published)).slice(0, 7);
+    let view: StoreView;
     try {
-      months = await stored;
+      view = await stored;
+      // The months this pull may change: where the items it brings are held,
+      // or would go. Merging needs those whole, and nothing else.
+      const touched = batches.flatMap(({ items }) =>
+        items.map((item) => view.keys.get(sameItemKey(item)) ?? monthOf(item)),
+      );
+      await completeStoreView(view, root, touched);
     } catch (error) {
       storeFailure(error);
     }
 
-    const index = buildIndex(months);
-    const merged = mergeIntoIndex(
-      index,
-      outcomes.flatMap((o) =>
-        o.status === "ok" ? [{ sourceId: o.source.id, items: o.items }] : [],
-      ),
-      (item) => parisDate(new Date(item.published)).slice(0, 7),
-    );
+    const index = buildIndex(view.months);
+    const merged = mergeIntoIndex(index, batches, monthOf);
 
     const stamp = now.toISOString();
     for (const outcome of outcomes) {
@@ -197,7 +212,7 @@ export async function runVeillePull(
     const writes: PlannedWrite[] = [...merged.changedMonths].sort().map((month) => ({
       path: monthFile(month),
       content: monthText(monthItems(index, month)),
-      mode: months.has(month) ? ("replace" as const) : ("create" as const),
+      mode: view.onDisk.includes(month) ? ("replace" as const) : ("create" as const),
     }));
     writes.push({ path: STATE_FILE, content: stateText(state), mode: "replace" });
     // Month files first, the state last: a pull killed in between re-fetches
@@ -208,14 +223,11 @@ export async function runVeillePull(
     // the store, built from the items already in memory.
     let digest: string | undefined;
     let digestError: string | undefined;
-    if (input.digest && !input.dryRun) {
+    if (digestPeriod && firstDigestMonth) {
       const { composeDigest, DIGESTS_DIR, saveDigest } = await import("./veille-digest.js");
-      const { currentWeekPeriod } = await import("../veille/week.js");
-      const { firstStoreMonth } = await import("../veille/digest.js");
-      const period = currentWeekPeriod(now);
-      const first = firstStoreMonth(period.start);
+      const period = digestPeriod;
       const items = [...index.byKey.values()]
-        .filter((entry) => entry.month >= first)
+        .filter((entry) => entry.month >= firstDigestMonth)
         .map((entry) => entry.item);
       try {
         const { text } = await composeDigest(root, { feeds, state, items }, period, "md", now);

@@ -1,4 +1,5 @@
 import { TemplateEngine } from "../template-engine.js";
+import { frenchWhole } from "../ui/count.js";
 import type { DigestModel } from "./digest.js";
 
 /**
@@ -182,12 +183,10 @@ function escapedView(model: unknown, escaper: Escaper): unknown {
 
 // --------------------------------------------------------------- Handlebars
 
-const NUMBER_FR = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 });
-
 const engine = new TemplateEngine((register) => {
   // {{nombre counts.items}} → « 1 000 » (French grouping, with a narrow no-break space).
   register("nombre", (value: unknown) =>
-    typeof value === "number" && Number.isFinite(value) ? NUMBER_FR.format(value) : String(value),
+    typeof value === "number" && Number.isFinite(value) ? frenchWhole(value) : String(value),
   );
   // {{plural counts.items "entrée" "entrées"}}: French agreement, singular for 0 and 1.
   register("plural", (count: unknown, one: unknown, many: unknown) =>

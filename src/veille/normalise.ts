@@ -59,10 +59,7 @@ export function newestFirst(a: Item, b: Item): number {
   return compareText(b.published, a.published) || compareText(a.id, b.id);
 }
 
-/** Two items are the same when they share a canonical link (or, without link, an id). */
-export function sameItemKey(item: Pick<Item, "id" | "link">): string {
-  return item.link ?? item.id;
-}
+export { sameItemKey } from "./store.js";
 
 export interface NormaliseInput {
   feed: RawFeed;

@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { open, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Item } from "./normalise.js";
 
@@ -47,6 +47,11 @@ const ITEM_KEYS: readonly (keyof Item)[] = [
   "sources",
   "tags",
 ];
+
+/** Two items are the same when they share a canonical link (or, without link, an id). */
+export function sameItemKey(item: Pick<Item, "id" | "link">): string {
+  return item.link ?? item.id;
+}
 
 /** One JSON line, keys in a fixed order. */
 export function itemLine(item: Item): string {
@@ -118,6 +123,186 @@ export async function readMonth(root: string, month: string): Promise<Item[]> {
     .map((line, index) => ({ line, index }))
     .filter(({ line }) => line.trim() !== "")
     .map(({ line, index }) => parseLine(line, file, index + 1));
+}
+
+/** The end of the JSON string starting at `from` (the index of its closing quote), or -1. */
+function stringEnd(line: string, from: number): number {
+  let quote = line.indexOf('"', from);
+  while (quote > 0) {
+    // A quote preceded by an odd number of backslashes is inside the string.
+    let backslashes = 0;
+    while (line.charCodeAt(quote - 1 - backslashes) === 92) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+    quote = line.indexOf('"', quote + 1);
+  }
+  return -1;
+}
+
+function jsonString(line: string, from: number): string | undefined {
+  const end = stringEnd(line, from);
+  if (end < 0) return undefined;
+  const raw = line.slice(from, end);
+  return raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
+}
+
+const ID_START = '{"id":"';
+const LINK_KEY = ',"link":"';
+
+/**
+ * The key of a stored line (`sameItemKey`: its link, else its id) without
+ * parsing the whole line: pile writes the keys in a fixed order (itemLine),
+ * and `,"link":"` cannot occur inside a JSON string, where every quote is
+ * escaped. A line of another shape (edited by hand) is parsed and checked.
+ */
+export function lineKey(text: string, file: string, line: number): string {
+  if (text.startsWith(ID_START) && text.endsWith("}")) {
+    const at = text.indexOf(LINK_KEY);
+    const key =
+      at >= 0 ? jsonString(text, at + LINK_KEY.length) : jsonString(text, ID_START.length);
+    if (key !== undefined) return key;
+  }
+  return sameItemKey(parseLine(text, file, line));
+}
+
+/**
+ * Every stored item's key and the month file it is in, reading each line only
+ * as far as its key (about ten times faster than parsing the items): what a
+ * pull needs to know of the months it does not change.
+ */
+export async function readStoreKeys(
+  root: string,
+  months?: readonly string[],
+): Promise<Map<string, string>> {
+  const keys = new Map<string, string>();
+  // Bytes, not text: decoding a whole month file to a string costs more than
+  // finding the keys in it. One buffer serves every file (fresh memory for
+  // each would cost as much as the reading).
+  let buffer = Buffer.alloc(0);
+  for (const month of months ?? (await storeMonths(root))) {
+    const file = monthFile(month);
+    const handle = await open(path.join(root, file));
+    let size = 0;
+    try {
+      const expected = (await handle.stat()).size;
+      if (buffer.length < expected + 1)
+        buffer = Buffer.allocUnsafe(Math.max(expected + 1, buffer.length * 2));
+      // Up to the end of the file, even if it grew since stat.
+      for (;;) {
+        if (size === buffer.length)
+          buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
+        const { bytesRead } = await handle.read(buffer, size, buffer.length - size, size);
+        if (bytesRead === 0) break;
+        size += bytesRead;
+      }
+    } finally {
+      await handle.close();
+    }
+    for (const [, key] of bytesKeys(buffer.subarray(0, size), file)) keys.set(key, month);
+  }
+  return keys;
+}
+
+const NEWLINE = 0x0a;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const CLOSING_BRACE = 0x7d;
+const ID_START_BYTES = Buffer.from(ID_START);
+const LINK_KEY_BYTES = Buffer.from(LINK_KEY);
+
+/** The index of the quote closing the JSON string that starts at `from`, before `end`, or -1. */
+function closingQuote(bytes: Buffer, from: number, end: number): number {
+  let quote = bytes.indexOf(QUOTE, from);
+  while (quote >= 0 && quote < end) {
+    let backslashes = 0;
+    while (bytes[quote - 1 - backslashes] === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+    quote = bytes.indexOf(QUOTE, quote + 1);
+  }
+  return -1;
+}
+
+/** `lineKey` of each non-blank line of a month file's bytes: [line number, key]. */
+function* bytesKeys(bytes: Buffer, file: string): Generator<[number, string]> {
+  let start = 0;
+  let line = 0;
+  // The next `,"link":"` at or after `start` (searched once for several lines
+  // when lines without link come first: the scan stays linear).
+  let link = -2;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(NEWLINE, start);
+    if (end < 0) end = bytes.length;
+    line++;
+    if (link !== -1 && link < start) link = bytes.indexOf(LINK_KEY_BYTES, start);
+    let key: string | undefined;
+    if (
+      bytes[end - 1] === CLOSING_BRACE &&
+      bytes.compare(
+        ID_START_BYTES,
+        0,
+        ID_START_BYTES.length,
+        start,
+        start + ID_START_BYTES.length,
+      ) === 0
+    ) {
+      const from =
+        link >= 0 && link < end ? link + LINK_KEY_BYTES.length : start + ID_START_BYTES.length;
+      const quote = closingQuote(bytes, from, end);
+      if (quote >= 0) {
+        const raw = bytes.toString("utf8", from, quote);
+        key = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
+      }
+    }
+    if (key === undefined) {
+      const text = bytes.toString("utf8", start, end);
+      if (text.trim() !== "") key = lineKey(text, file, line);
+    }
+    if (key !== undefined) yield [line, key];
+    start = end + 1;
+  }
+}
+
+/**
+ * The store as a pull sees it: the keys of every item, and in full only the
+ * months it reads or may rewrite. Its cost grows with the store only through
+ * the key scan; parsing grows with the new work.
+ */
+export interface StoreView {
+  /** Month files present, oldest first. */
+  onDisk: readonly string[];
+  /** Every stored item's key, with its month. */
+  keys: Map<string, string>;
+  /** The months read in full. */
+  months: Map<string, Item[]>;
+}
+
+/** Reads in full the months `whole` picks among those on disk, and the keys of the others. */
+export async function readStoreView(
+  root: string,
+  whole: (onDisk: readonly string[]) => readonly string[],
+): Promise<StoreView> {
+  const onDisk = await storeMonths(root);
+  const full = new Set(whole(onDisk).filter((month) => onDisk.includes(month)));
+  const [keys, months] = await Promise.all([
+    readStoreKeys(
+      root,
+      onDisk.filter((month) => !full.has(month)),
+    ),
+    readAllMonths(root, [...full]),
+  ]);
+  for (const [month, items] of months) for (const item of items) keys.set(sameItemKey(item), month);
+  return { onDisk, keys, months };
+}
+
+/** Reads in full the months of `needed` that are on disk and not read yet. */
+export async function completeStoreView(
+  view: StoreView,
+  root: string,
+  needed: Iterable<string>,
+): Promise<void> {
+  const missing = [...new Set(needed)].filter(
+    (month) => view.onDisk.includes(month) && !view.months.has(month),
+  );
+  for (const [month, items] of await readAllMonths(root, missing)) view.months.set(month, items);
 }
 
 export async function readAllMonths(
