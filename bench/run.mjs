@@ -540,6 +540,19 @@ for (const size of [10_000, 100_000]) {
       },
     },
   );
+  store.keys = measure(
+    `magasin de ${n} entrées : lecture des seules clés des entrées (readStoreKeys, en mémoire)`,
+    process.execPath,
+    [readStoreScript, dir, "keys"],
+    {
+      internal: true,
+      runs: HEAVY_RUNS,
+      after: (_result, output) => {
+        // Keys are links (or ids): the generated store has no duplicate.
+        if (output.items !== size) throw new Error(`clés : ${output.items} entrées`);
+      },
+    },
+  );
   store.pull = measure(
     `magasin de ${n} entrées : pile veille pull d'une source de 50 nouvelles entrées (--no-digest)`,
     process.execPath,
@@ -595,7 +608,9 @@ for (const size of [10_000, 100_000]) {
     (keep(fresh) ? 50 : 0);
   const inDigest = digestMonthFilter(thisWeek);
   store.readBy = {
-    pull: size,
+    all: size,
+    // The pull parses in full only the month its new items go to; it reads the keys of all.
+    pull: count((month) => month === fresh),
     list: count((month) => month >= margin(weekAgo, -1)),
     digest: count(inDigest),
   };
@@ -725,7 +740,7 @@ ${table([
 
 Magasins générés de façon déterministe, écrits directement dans leurs fichiers (${small.months.size} fichiers mensuels ; ${(small.bytes / 2 ** 20).toFixed(1).replace(".", ",")} Mio en ${small.buildMs} ms, puis ${(large.bytes / 2 ** 20).toFixed(1).replace(".", ",")} Mio en ${large.buildMs} ms) : ${num(10_000 / WEEKS)} puis ${num(100_000 / WEEKS)} entrées par semaine sur les ${WEEKS} semaines ISO précédant la semaine en cours, 100 sources, dates relatives à l'horloge réelle. La collecte ajoute les 50 entrées d'une source locale (publiées dans l'heure, sans latence) à un magasin remis à l'identique avant chaque exécution ; list et digest portent ensuite sur ce magasin (50 entrées de plus). list a renvoyé ${uniq(small.listed)} puis ${uniq(large.listed)} entrées ; la synthèse de la semaine en cours compte ${uniq(small.digested)} puis ${uniq(large.digested)} entrées.
 
-${table([small.read, large.read, small.pull, large.pull, small.list, large.list, small.digest, large.digest])}
+${table([small.read, large.read, small.keys, large.keys, small.pull, large.pull, small.list, large.list, small.digest, large.digest])}
 
 ## Synthèse d'une semaine de 1 000 entrées, magasin de 100 000
 
@@ -742,8 +757,9 @@ La synthèse compte ${uniq(large.weekDigested)} entrées ; elle lit les ${uniq(l
 ${parseLine("Flux RSS 2.0", parsing.rss)}
 ${parseLine("Flux Atom", parsing.atom)}
 - Magasin 10 × plus grand (100 000 entrées contre 10 000), durée de bout en bout, démarrage de Node compris (cible : un coût qui ne croît pas plus vite que le magasin, rapport au plus 10) :
-  ${storeLine("read", "lecture du magasin entier seule (readAllMonths)", "pull")}
-  ${storeLine("pull", "`pile veille pull` de 50 nouvelles entrées", "pull")} ; cette commande lit tout le magasin (index des entrées déjà connues, pour le dédoublonnage) : à 100 000 entrées, la lecture seule en prend ${fmt(large.read.median)}, soit ${Math.round((100 * large.read.median) / large.pull.median)} %${large.read.median > large.pull.median / 2 ? " : sa durée est dominée par la lecture du magasin entier, et croît avec lui" : " de sa durée, qui croît avec le magasin"}
+  ${storeLine("read", "lecture du magasin entier seule (readAllMonths)", "all")}
+  ${storeLine("keys", "lecture des seules clés de toutes les entrées (readStoreKeys)", "all")}
+  ${storeLine("pull", "`pile veille pull` de 50 nouvelles entrées", "pull")} ; pour reconnaître les entrées déjà connues, cette commande lit les clés de tout le magasin (${fmt(small.keys.median)} puis ${fmt(large.keys.median)}, contre ${fmt(small.read.median)} puis ${fmt(large.read.median)} pour tout lire), et n'analyse en entier que les mois qu'elle modifie (les « entrées lues » ci-contre) : c'est la lecture des clés qui croît encore avec le magasin
   ${storeLine("list", `\`pile veille list --since ${weekAgo}\``, "list")} ; ne lit que les mois autour de la date : son coût suit le nombre d'entrées par mois, pas la taille totale du magasin
   ${storeLine("digest", `\`pile veille digest --week ${thisWeek.key}\``, "digest")} ; ne lit que les fichiers mensuels proches de la semaine : même remarque
 - Synthèse d'une semaine de 1 000 entrées sur un magasin de 100 000 : ${fmt(large.digestWeek.median)} de bout en bout (démarrage de Node et lecture de ${num(large.readBy.digestWeek)} entrées compris), dont ${fmt(large.digestCore.median)} pour la construction et le rendu seuls (cible : nettement moins d'une seconde)

@@ -141,8 +141,17 @@ function stringEnd(line: string, from: number): number {
 function jsonString(line: string, from: number): string | undefined {
   const end = stringEnd(line, from);
   if (end < 0) return undefined;
-  const raw = line.slice(from, end);
-  return raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
+  return unescaped(line.slice(from, end));
+}
+
+/** A JSON string's content without its escapes; undefined when they are invalid (`\q`). */
+function unescaped(raw: string): string | undefined {
+  if (!raw.includes("\\")) return raw;
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return undefined;
+  }
 }
 
 const ID_START = '{"id":"';
@@ -235,6 +244,7 @@ function* bytesKeys(bytes: Buffer, file: string): Generator<[number, string]> {
     if (link !== -1 && link < start) link = bytes.indexOf(LINK_KEY_BYTES, start);
     let key: string | undefined;
     if (
+      end - start > ID_START_BYTES.length &&
       bytes[end - 1] === CLOSING_BRACE &&
       bytes.compare(
         ID_START_BYTES,
@@ -248,8 +258,7 @@ function* bytesKeys(bytes: Buffer, file: string): Generator<[number, string]> {
         link >= 0 && link < end ? link + LINK_KEY_BYTES.length : start + ID_START_BYTES.length;
       const quote = closingQuote(bytes, from, end);
       if (quote >= 0) {
-        const raw = bytes.toString("utf8", from, quote);
-        key = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
+        key = unescaped(bytes.toString("utf8", from, quote));
       }
     }
     if (key === undefined) {

@@ -1,9 +1,14 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import http, {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   type FetchOptions,
@@ -416,6 +421,68 @@ describe("fetchSource: size cap", () => {
   });
 });
 
+describe("fetchSource: content encodings", () => {
+  const encoders: [string, (body: Buffer) => Buffer][] = [
+    ["gzip", gzipSync],
+    ["x-gzip", gzipSync],
+    ["deflate", deflateSync],
+    ["br", brotliCompressSync],
+    ["identity", (body) => body],
+  ];
+
+  it.each(encoders)("a body sent as %s is read as the feed itself", async (encoding, encode) => {
+    const seen: (string | undefined)[] = [];
+    raw = await startRawServer({
+      "/feed": (request, response) => {
+        seen.push(request.headers["accept-encoding"] as string | undefined);
+        response.writeHead(200, {
+          "content-type": "application/rss+xml",
+          "content-encoding": encoding,
+        });
+        response.end(encode(Buffer.from(FEED)));
+      },
+    });
+    const result = await fetchSource(raw.url("/feed"), {}, options());
+    expect(result.status).toBe("ok");
+    if (result.status === "ok") expect(Buffer.from(result.bytes).toString("utf8")).toBe(FEED);
+    expect(seen).toEqual(["gzip, deflate, br"]);
+  });
+
+  it("a body that claims gzip but is not: a French reason, not a crash", async () => {
+    raw = await startRawServer({
+      "/faux": (_request, response) => {
+        response.writeHead(200, { "content-encoding": "gzip" });
+        response.end("<rss>pas compressé</rss>");
+      },
+    });
+    expect(await fetchSource(raw.url("/faux"), {}, options())).toEqual({
+      status: "error",
+      reason: "contenu compressé illisible",
+    });
+  });
+
+  it("the cap holds for every encoding: a brotli bomb is refused too", async () => {
+    const bomb = brotliCompressSync(Buffer.alloc(512 * 1024, 0x20));
+    raw = await startRawServer({
+      "/bomb": (_request, response) => {
+        response.writeHead(200, { "content-encoding": "br" });
+        response.end(bomb);
+      },
+    });
+    expect(await fetchSource(raw.url("/bomb"), {}, options({ maxBytes: 16 * 1024 }))).toEqual({
+      status: "error",
+      reason: "trop volumineux",
+    });
+  });
+
+  it("https to a server that speaks plain HTTP: a network reason, not a crash", async () => {
+    raw = await startRawServer({ "/": (_request, response) => response.end("ok") });
+    const result = await fetchSource(raw.url("/").replace("http:", "https:"), {}, options());
+    expect(result.status).toBe("error");
+    if (result.status === "error") expect(result.reason).toMatch(/^erreur réseau|^connexion/);
+  });
+});
+
 describe("fetchSource: timeouts, retries and network errors", () => {
   it("a server that never answers: délai dépassé, after one more try", async () => {
     const feed = await serve({ "/hang": { hang: true } });
@@ -521,7 +588,7 @@ describe("fetchSource: timeouts, retries and network errors", () => {
 
   it("connection refused on a closed port, after one retry", async () => {
     const port = await freePort();
-    const spy = vi.spyOn(globalThis, "fetch");
+    const spy = vi.spyOn(http, "get");
     const result = await fetchSource(`http://127.0.0.1:${port}/rss`, {}, options());
     expect(result).toEqual({ status: "error", reason: "connexion refusée" });
     expect(spy).toHaveBeenCalledTimes(2);
