@@ -5,8 +5,9 @@ import { type Catalog, catalogFrom, workspaceConfigSchema } from "../study/catal
 import { isValidDate, parisDate } from "../study/dates.js";
 import { type Study, studySchema } from "../study/schema.js";
 import { TemplateError } from "../study/template-error.js";
-import { readTextIfExists, readYamlFile } from "../workspace/files.js";
+import { readTextIfExists } from "../workspace/files.js";
 import { workspaceRoot } from "../workspace/locate.js";
+import { readYamlFile } from "../workspace/yaml-file.js";
 
 // Every study command starts here; the watch commands import it from workspace/locate.ts.
 export { workspaceRoot };

@@ -3,7 +3,7 @@ import { packageInfo } from "../package-info.js";
 import { type FeedsFile, feedsSchema, resolveSettings, type Settings } from "../veille/feeds.js";
 import { StoreError } from "../veille/store.js";
 import { readTextIfExists } from "../workspace/files.js";
-import { parseYamlText } from "../workspace/yaml-file.js";
+import { cacheDir, readParsedYaml, rememberParsedYaml } from "../workspace/parsed-yaml-cache.js";
 
 /** Loading feeds.yaml for the watch commands. */
 
@@ -18,9 +18,22 @@ export async function readFeedsText(root: string): Promise<string> {
   return text;
 }
 
-export function parseFeedsText(text: string): FeedsFile {
+/**
+ * feeds.yaml checked, its YAML parsed once per version of the file (the
+ * parsed form is kept in pile's cache, and checked again at each use).
+ */
+export async function parseFeedsText(text: string): Promise<FeedsFile> {
+  const cache = cacheDir();
+  const cached = await readParsedYaml(text, cache);
+  if (cached !== undefined) {
+    const checked = feedsSchema.safeParse(cached);
+    if (checked.success) return checked.data;
+  }
+  // The yaml library is loaded only here (its first parse costs the most).
+  const { parseYamlText } = await import("../workspace/yaml-file.js");
   const parsed = parseYamlText(text, "feeds.yaml", feedsSchema);
   if (!parsed.ok) throw parsed.error;
+  await rememberParsedYaml(text, parsed.data, cache);
   return parsed.value;
 }
 

@@ -1,10 +1,8 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import type { z } from "zod";
 import { UserError } from "../errors.js";
 import { resolveInside } from "./locate.js";
 import { systemReason } from "./system-errors.js";
-import { type ParseResult, parseYamlText } from "./yaml-file.js";
 
 /** Reading workspace files, with French errors that name the file. */
 
@@ -149,17 +147,6 @@ export async function assertFreeOutput(
       hint: "Ajoutez --force pour le remplacer, ou choisissez un autre fichier avec --out.",
     });
   }
-}
-
-/** Parses a YAML file of the workspace; `undefined` when it does not exist. */
-export async function readYamlFile<S extends z.ZodType>(
-  root: string,
-  relative: string,
-  schema: S,
-): Promise<ParseResult<z.infer<S>> | undefined> {
-  const text = await readTextIfExists(root, relative);
-  if (text === undefined) return undefined;
-  return parseYamlText(text, relative, schema);
 }
 
 /** Text files under a folder, by path relative to it (hidden entries skipped). */

@@ -11,6 +11,7 @@ import {
 } from "yaml";
 import type { z } from "zod";
 import { type SourceLocation, UserError } from "../errors.js";
+import { readTextIfExists } from "./files.js";
 
 /**
  * YAML + zod, with every problem pointing at file:line:column. Pure: takes the
@@ -19,7 +20,14 @@ import { type SourceLocation, UserError } from "../errors.js";
  */
 
 export type ParseResult<T> =
-  | { ok: true; value: T; document: Document; lineCounter: LineCounter }
+  | {
+      ok: true;
+      value: T;
+      /** The plain data, before the schema checked (and possibly transformed) it. */
+      data: unknown;
+      document: Document;
+      lineCounter: LineCounter;
+    }
   | {
       ok: false;
       /** The first problem, ready to print. */
@@ -311,5 +319,16 @@ export function parseYamlText<S extends z.ZodType>(
       problems,
     };
   }
-  return { ok: true, value: result.data, document, lineCounter };
+  return { ok: true, value: result.data, data, document, lineCounter };
+}
+
+/** Parses a YAML file of the workspace; `undefined` when it does not exist. */
+export async function readYamlFile<S extends z.ZodType>(
+  root: string,
+  relative: string,
+  schema: S,
+): Promise<ParseResult<z.infer<S>> | undefined> {
+  const text = await readTextIfExists(root, relative);
+  if (text === undefined) return undefined;
+  return parseYamlText(text, relative, schema);
 }

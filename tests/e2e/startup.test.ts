@@ -24,11 +24,15 @@ async function chunkInputs(): Promise<Map<string, string[]>> {
  * The files a run loads, named as before bundling (dist/…, node_modules/…):
  * each chunk of dist/bundle/ the process loads stands for the modules it holds.
  */
-async function loadedFiles(args: string[], cwd: string): Promise<string[]> {
+async function loadedFiles(
+  args: string[],
+  cwd: string,
+  extraEnv: Record<string, string> = {},
+): Promise<string[]> {
   const log = path.join(await tempDir(), "loads.txt");
   const result = spawnSync(process.execPath, ["--import", RECORDER, BIN, ...args], {
     cwd,
-    env: { ...process.env, PILE_LOAD_LOG: log, CI: "1" },
+    env: { ...process.env, PILE_LOAD_LOG: log, CI: "1", ...extraEnv },
     encoding: "utf8",
   });
   expect(result.error).toBeUndefined();
@@ -45,8 +49,12 @@ async function loadedFiles(args: string[], cwd: string): Promise<string[]> {
 }
 
 /** The same, with packages named by their name only (npm:package). */
-async function loadedModules(args: string[], cwd: string): Promise<string[]> {
-  return (await loadedFiles(args, cwd)).map((file) => {
+async function loadedModules(
+  args: string[],
+  cwd: string,
+  extraEnv: Record<string, string> = {},
+): Promise<string[]> {
+  return (await loadedFiles(args, cwd, extraEnv)).map((file) => {
     const modules = file.lastIndexOf("node_modules/");
     return modules >= 0
       ? `npm:${file
@@ -137,5 +145,18 @@ describe("start-up", () => {
       "utf8",
     );
     expect(dossier).toContain("Note locale : Recyclerie textile.");
+  });
+
+  it("a watch command parses feeds.yaml once per version of the file: the yaml library loads on the first run only", async () => {
+    const workspace = await tempWorkspace();
+    const cache = path.join(await tempDir(), "cache");
+    const env = { PILE_CACHE_DIR: cache };
+    const usesYaml = (modules: string[]) => modules.some((m) => m.startsWith("npm:yaml"));
+    expect(usesYaml(await loadedModules(["veille", "sources"], workspace, env))).toBe(true);
+    expect(usesYaml(await loadedModules(["veille", "sources"], workspace, env))).toBe(false);
+    // An edited feeds.yaml is another entry: parsed again.
+    const feeds = path.join(workspace, "feeds.yaml");
+    await writeFile(feeds, `${await readFile(feeds, "utf8")}\n# modifié\n`);
+    expect(usesYaml(await loadedModules(["veille", "sources"], workspace, env))).toBe(true);
   });
 });
