@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { tempDir, tempWorkspace } from "../helpers/harness.js";
+import { NEW_STUDY_FLAGS, tempDir, tempWorkspace } from "../helpers/harness.js";
 
 /** Which modules a run loads: `pile --help` must stay light, commands load only what they use. */
 
@@ -95,19 +95,7 @@ describe("start-up", () => {
     ).toBe(false);
   });
 
-  const NEW_STUDY = [
-    "study",
-    "new",
-    "--title",
-    "Recyclerie textile",
-    "--territory",
-    "18e",
-    "--sector",
-    "couture-textile",
-    "--owner",
-    "Camille",
-    "--dry-run",
-  ];
+  const NEW_STUDY = [...NEW_STUDY_FLAGS, "--dry-run"];
   const handlebarsCompiler = (files: string[]) =>
     files.filter((f) => f.includes("node_modules/handlebars/") && f.includes("/compiler/"));
 

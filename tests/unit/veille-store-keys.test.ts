@@ -17,24 +17,14 @@ import {
   StoreError,
   sameItemKey,
 } from "../../src/veille/store.js";
+import { storeItem } from "../helpers/store.js";
 
 /**
  * The key scan of the store (lineKey, readStoreKeys) and the partial view a
  * pull reads (readStoreView, completeStoreView).
  */
 
-function item(fields: Partial<Item> & { id: string }): Item {
-  return {
-    title: "Titre",
-    published: "2026-11-01T10:00:00.000Z",
-    dated: true,
-    firstSeen: "2026-11-28T10:00:00.000Z",
-    summary: "Résumé",
-    sources: ["a"],
-    tags: ["rep"],
-    ...fields,
-  };
-}
+const item = storeItem;
 
 /** What a full parse of the line says its key is (the reference lineKey must agree with). */
 function parsedKey(text: string): string {

@@ -18,19 +18,9 @@ import {
   stateText,
   storeMonths,
 } from "../../src/veille/store.js";
+import { storeItem } from "../helpers/store.js";
 
-function item(fields: Partial<Item> & { id: string }): Item {
-  return {
-    title: "Titre",
-    published: "2026-11-01T10:00:00.000Z",
-    dated: true,
-    firstSeen: "2026-11-28T10:00:00.000Z",
-    summary: "Résumé",
-    sources: ["a"],
-    tags: ["rep"],
-    ...fields,
-  };
-}
+const item = storeItem;
 
 describe("itemLine", () => {
   it("writes the keys in a fixed order, whatever the object's order", () => {
