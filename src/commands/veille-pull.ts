@@ -8,7 +8,13 @@ import { firstStoreMonth } from "../veille/digest.js";
 import { fetchOptionsOf, type Source } from "../veille/feeds.js";
 import { limiter } from "../veille/fetch.js";
 import { acquireLock, LOCK_FILE } from "../veille/lock.js";
-import { buildIndex, mergeIntoIndex, monthItems } from "../veille/merge.js";
+import {
+  buildIndex,
+  type MergeResult,
+  mergeIntoIndex,
+  monthItems,
+  type StoreIndex,
+} from "../veille/merge.js";
 import type { Item } from "../veille/normalise.js";
 import {
   completeStoreView,
@@ -163,6 +169,8 @@ export async function runVeillePull(
     );
     const monthOf = (item: Item) => parisDate(new Date(item.published)).slice(0, 7);
     let view: StoreView;
+    let index: StoreIndex;
+    let merged: MergeResult;
     try {
       view = await stored;
       // The months this pull may change: where the items it brings are held,
@@ -171,12 +179,22 @@ export async function runVeillePull(
         items.map((item) => view.keys.get(sameItemKey(item)) ?? monthOf(item)),
       );
       await completeStoreView(view, root, touched);
+      for (;;) {
+        // Months in order: of two copies of a key (a store edited by hand), the later month's wins, as before.
+        index = buildIndex(new Map([...view.months].sort(([a], [b]) => (a < b ? -1 : 1))));
+        merged = mergeIntoIndex(index, batches, monthOf);
+        // A month is only ever rewritten from its whole content: should the key
+        // scan have missed a held item (a line edited by hand), read what the
+        // merge wants to change, and merge again.
+        const unread = [...merged.changedMonths].filter(
+          (month) => view.onDisk.includes(month) && !view.months.has(month),
+        );
+        if (unread.length === 0) break;
+        await completeStoreView(view, root, unread);
+      }
     } catch (error) {
       storeFailure(error);
     }
-
-    const index = buildIndex(view.months);
-    const merged = mergeIntoIndex(index, batches, monthOf);
 
     const stamp = now.toISOString();
     for (const outcome of outcomes) {

@@ -125,25 +125,6 @@ export async function readMonth(root: string, month: string): Promise<Item[]> {
     .map(({ line, index }) => parseLine(line, file, index + 1));
 }
 
-/** The end of the JSON string starting at `from` (the index of its closing quote), or -1. */
-function stringEnd(line: string, from: number): number {
-  let quote = line.indexOf('"', from);
-  while (quote > 0) {
-    // A quote preceded by an odd number of backslashes is inside the string.
-    let backslashes = 0;
-    while (line.charCodeAt(quote - 1 - backslashes) === 92) backslashes++;
-    if (backslashes % 2 === 0) return quote;
-    quote = line.indexOf('"', quote + 1);
-  }
-  return -1;
-}
-
-function jsonString(line: string, from: number): string | undefined {
-  const end = stringEnd(line, from);
-  if (end < 0) return undefined;
-  return unescaped(line.slice(from, end));
-}
-
 /** A JSON string's content without its escapes; undefined when they are invalid (`\q`). */
 function unescaped(raw: string): string | undefined {
   if (!raw.includes("\\")) return raw;
@@ -154,23 +135,88 @@ function unescaped(raw: string): string | undefined {
   }
 }
 
-const ID_START = '{"id":"';
-const LINK_KEY = ',"link":"';
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const CLOSING_BRACE = 0x7d;
+const NEWLINE = 0x0a;
+/** The layout itemLine writes, up to the key: id, title, then link or published. */
+const ID_START = Buffer.from('{"id":"');
+const TITLE = Buffer.from('","title":"');
+const LINK = Buffer.from('","link":"');
+const PUBLISHED = Buffer.from('","published":"');
+/** Any other "link" key after that (a line edited by hand) sends the line to the full parse. */
+const LINK_NAME = Buffer.from('"link"');
+
+function startsWithAt(bytes: Buffer, at: number, end: number, expected: Buffer): boolean {
+  return (
+    at + expected.length <= end &&
+    bytes.compare(expected, 0, expected.length, at, at + expected.length) === 0
+  );
+}
+
+/** The index of the quote closing the JSON string that starts at `from`, before `end`, or -1. */
+function closingQuote(bytes: Buffer, from: number, end: number): number {
+  let quote = bytes.indexOf(QUOTE, from);
+  while (quote >= 0 && quote < end) {
+    let backslashes = 0;
+    while (bytes[quote - 1 - backslashes] === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+    quote = bytes.indexOf(QUOTE, quote + 1);
+  }
+  return -1;
+}
 
 /**
- * The key of a stored line (`sameItemKey`: its link, else its id) without
- * parsing the whole line: pile writes the keys in a fixed order (itemLine),
- * and `,"link":"` cannot occur inside a JSON string, where every quote is
- * escaped. A line of another shape (edited by hand) is parsed and checked.
+ * Finds the key of the line bytes[start, end) when it has exactly the layout
+ * itemLine writes (`{"id":…,"title":…,"link":…,"published":…` or the same
+ * without link), without parsing the rest; undefined for any other layout.
+ * `,"link":"` and the like cannot occur inside a JSON string (its quotes are
+ * escaped), so matching them at these places reads the structure itself.
+ */
+class KeyScanner {
+  /** The next `"link"` at or after some point (searches never go back: linear). */
+  private nextLinkName = -2;
+
+  constructor(private readonly bytes: Buffer) {}
+
+  keyOf(start: number, end: number): string | undefined {
+    const { bytes } = this;
+    if (bytes[end - 1] !== CLOSING_BRACE || !startsWithAt(bytes, start, end, ID_START))
+      return undefined;
+    const idStart = start + ID_START.length;
+    const idEnd = closingQuote(bytes, idStart, end);
+    if (idEnd < 0 || !startsWithAt(bytes, idEnd, end, TITLE)) return undefined;
+    const titleEnd = closingQuote(bytes, idEnd + TITLE.length, end);
+    if (titleEnd < 0) return undefined;
+    let key: [number, number];
+    let rest: number;
+    if (startsWithAt(bytes, titleEnd, end, LINK)) {
+      const linkStart = titleEnd + LINK.length;
+      const linkEnd = closingQuote(bytes, linkStart, end);
+      if (linkEnd < 0 || !startsWithAt(bytes, linkEnd, end, PUBLISHED)) return undefined;
+      key = [linkStart, linkEnd];
+      rest = linkEnd + PUBLISHED.length;
+    } else if (startsWithAt(bytes, titleEnd, end, PUBLISHED)) {
+      key = [idStart, idEnd];
+      rest = titleEnd + PUBLISHED.length;
+    } else {
+      return undefined;
+    }
+    if (this.nextLinkName !== -1 && this.nextLinkName < rest)
+      this.nextLinkName = bytes.indexOf(LINK_NAME, rest);
+    if (this.nextLinkName >= 0 && this.nextLinkName < end) return undefined;
+    return unescaped(bytes.toString("utf8", key[0], key[1]));
+  }
+}
+
+/**
+ * The key of a stored line (`sameItemKey`: its link, else its id), read from
+ * its first fields when it has the layout pile writes; a line of another
+ * layout (edited by hand) is parsed and checked in full.
  */
 export function lineKey(text: string, file: string, line: number): string {
-  if (text.startsWith(ID_START) && text.endsWith("}")) {
-    const at = text.indexOf(LINK_KEY);
-    const key =
-      at >= 0 ? jsonString(text, at + LINK_KEY.length) : jsonString(text, ID_START.length);
-    if (key !== undefined) return key;
-  }
-  return sameItemKey(parseLine(text, file, line));
+  const bytes = Buffer.from(text, "utf8");
+  return new KeyScanner(bytes).keyOf(0, bytes.length) ?? sameItemKey(parseLine(text, file, line));
 }
 
 /**
@@ -211,59 +257,19 @@ export async function readStoreKeys(
   return keys;
 }
 
-const NEWLINE = 0x0a;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const CLOSING_BRACE = 0x7d;
-const ID_START_BYTES = Buffer.from(ID_START);
-const LINK_KEY_BYTES = Buffer.from(LINK_KEY);
-
-/** The index of the quote closing the JSON string that starts at `from`, before `end`, or -1. */
-function closingQuote(bytes: Buffer, from: number, end: number): number {
-  let quote = bytes.indexOf(QUOTE, from);
-  while (quote >= 0 && quote < end) {
-    let backslashes = 0;
-    while (bytes[quote - 1 - backslashes] === BACKSLASH) backslashes++;
-    if (backslashes % 2 === 0) return quote;
-    quote = bytes.indexOf(QUOTE, quote + 1);
-  }
-  return -1;
-}
-
 /** `lineKey` of each non-blank line of a month file's bytes: [line number, key]. */
 function* bytesKeys(bytes: Buffer, file: string): Generator<[number, string]> {
+  const scanner = new KeyScanner(bytes);
   let start = 0;
   let line = 0;
-  // The next `,"link":"` at or after `start` (searched once for several lines
-  // when lines without link come first: the scan stays linear).
-  let link = -2;
   while (start < bytes.length) {
     let end = bytes.indexOf(NEWLINE, start);
     if (end < 0) end = bytes.length;
     line++;
-    if (link !== -1 && link < start) link = bytes.indexOf(LINK_KEY_BYTES, start);
-    let key: string | undefined;
-    if (
-      end - start > ID_START_BYTES.length &&
-      bytes[end - 1] === CLOSING_BRACE &&
-      bytes.compare(
-        ID_START_BYTES,
-        0,
-        ID_START_BYTES.length,
-        start,
-        start + ID_START_BYTES.length,
-      ) === 0
-    ) {
-      const from =
-        link >= 0 && link < end ? link + LINK_KEY_BYTES.length : start + ID_START_BYTES.length;
-      const quote = closingQuote(bytes, from, end);
-      if (quote >= 0) {
-        key = unescaped(bytes.toString("utf8", from, quote));
-      }
-    }
+    let key = scanner.keyOf(start, end);
     if (key === undefined) {
       const text = bytes.toString("utf8", start, end);
-      if (text.trim() !== "") key = lineKey(text, file, line);
+      if (text.trim() !== "") key = sameItemKey(parseLine(text, file, line));
     }
     if (key !== undefined) yield [line, key];
     start = end + 1;

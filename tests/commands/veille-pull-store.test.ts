@@ -214,7 +214,7 @@ describe("pile veille pull on a store of several months", () => {
   describe("a line keyed but not a valid item, in an old month", () => {
     // Starts with {"id":" and ends with }: the key scan reads its link and
     // looks no further; a full read rejects its date.
-    const KEYED_NOT_VALID = `{"id":"a","link":"https://x.org/1","published":"pas une date","sources":[]}`;
+    const KEYED_NOT_VALID = `{"id":"a","title":"t","link":"https://x.org/1","published":"pas une date","sources":[]}`;
     const first = item({
       id: "a:1",
       link: "https://exemple.org/1",
@@ -302,4 +302,33 @@ describe("pile veille pull on a store of several months", () => {
       expect(await treeDigest(ws)).toEqual(before);
     },
   );
+
+  it("a month is never rewritten from its keys alone: a held item the key scan misses costs a second read, not the month's other items", async () => {
+    // The only layout the key scan cannot see through: a link key spelled
+    // with an escape, after the fields it reads. The scan keys this line by
+    // its id; the full parse, by its link.
+    const edited = `{"id":"urn:uuid:x1","title":"modifié à la main","published":"2025-01-10T10:00:00.000Z","dated":true,"firstSeen":"2025-01-10T11:00:00.000Z","summary":"","sources":["a"],"tags":[],"\\u006cink":"https://a.exemple.org/x"}`;
+    const march = [
+      item({ id: "a:m1", published: "2025-03-02T10:00:00.000Z" }),
+      item({ id: "a:m2", published: "2025-03-10T10:00:00.000Z" }),
+      item({ id: "a:m3", published: "2025-03-25T10:00:00.000Z" }),
+    ];
+    const ws = await workspace({
+      "/b": {
+        body: rss([
+          { title: "Même guid, sans lien", guid: "urn:uuid:x1", date: "2025-03-15T10:00:00Z" },
+        ]),
+      },
+    });
+    await putMonth(ws, "2025-01", `${edited}\n`);
+    await putMonth(ws, "2025-03", monthText(march));
+    const result = await pull(ws, "--source", "b", "--json");
+    expect(result.code, result.stderr).toBe(0);
+    const ids = (await monthOnDisk(ws, "2025-03"))
+      .trim()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as Item).id);
+    expect(ids).toEqual(["a:m1", "a:m2", "urn:uuid:x1", "a:m3"]);
+    expect(await monthOnDisk(ws, "2025-01")).toBe(`${edited}\n`);
+  });
 });

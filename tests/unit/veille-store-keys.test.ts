@@ -418,13 +418,15 @@ describe("the key scan on disk", () => {
 
   // Only the months a pull may change are validated in full: the others are
   // only keyed, and the fast path does not look past the key.
-  const KEYED_NOT_VALID = `{"id":"a","link":"https://x.org/1","published":"pas une date","sources":[]}`;
+  const KEYED_NOT_VALID = `{"id":"a","title":"t","link":"https://x.org/1","published":"pas une date","sources":[]}`;
 
   it("kill switch — the fast path is used: a line keyed but not a valid item is keyed by its link without a throw (only months a pull changes are validated in full), while readMonth rejects it", async () => {
     expect(lineKey(KEYED_NOT_VALID, "f", 1)).toBe("https://x.org/1");
-    expect(lineKey(`{"id":"seul"}`, "f", 1)).toBe("seul");
-    // Even a cut line, when it happens to end with a brace.
-    expect(lineKey(`{"id":"a:1","sources":[{}`, "f", 1)).toBe("a:1");
+    // Even a cut line with pile's layout, when it happens to end with a brace.
+    expect(lineKey(`{"id":"a:1","title":"t","published":"x","sources":[{}`, "f", 1)).toBe("a:1");
+    // Any other layout is checked in full.
+    expect(() => lineKey(`{"id":"seul"}`, "f", 1)).toThrow(StoreError);
+    expect(() => lineKey(`{"id":"a:1","sources":[{}`, "f", 1)).toThrow(StoreError);
     await put("2025-03", `${itemLine(march[0] as Item)}\n${KEYED_NOT_VALID}\n`);
     expect(await readStoreKeys(root)).toEqual(
       new Map([
