@@ -10,6 +10,7 @@ export default defineConfig({
     pool: "forks",
     // pile's parse cache (src/workspace/parsed-yaml-cache.ts) in a temporary
     // folder, never in the home folder of whoever runs the tests.
-    env: { PILE_CACHE_DIR: path.join(os.tmpdir(), `pile-test-cache-${process.pid}`) },
+    // (Entries are keyed by content: one folder serves every run.)
+    env: { PILE_CACHE_DIR: path.join(os.tmpdir(), "pile-test-cache") },
   },
 });

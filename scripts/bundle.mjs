@@ -5,9 +5,15 @@
 // keeps start-up short on Node 20, which has no module compile cache.
 // dist/bundle/meta.json tells which source modules each chunk holds (the
 // start-up test reads it).
-import { rmSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
+// The precompiled templates come first (scripts/precompile-templates.mjs):
+// without them pile would still work, only slower, so their absence must fail the build.
+if (!existsSync("dist/precompiled-templates.cjs"))
+  throw new Error(
+    "dist/precompiled-templates.cjs is missing: run scripts/precompile-templates.mjs",
+  );
 // Chunk names carry a content hash: clear the old ones, which nothing loads.
 rmSync("dist/bundle", { recursive: true, force: true });
 const result = await build({

@@ -64,8 +64,9 @@ export function isPrecompiled(source: string): boolean {
 let compiler: Handlebars | undefined;
 
 /**
- * Loads Handlebars' compiler if one of these sources was not precompiled.
- * Call it (loadTemplates does) before compiling sources a user may have written.
+ * Loads Handlebars' compiler (its own chunk of the bundle) if one of these
+ * sources was not precompiled. loadTemplates calls it; a caller that did not
+ * still works, the compiler then being required from node_modules.
  */
 export async function prepareTemplates(sources: Iterable<string>): Promise<void> {
   if (compiler) return;
@@ -75,11 +76,6 @@ export async function prepareTemplates(sources: Iterable<string>): Promise<void>
       return;
     }
   }
-}
-
-/** Loads Handlebars' compiler whatever the sources (tests of arbitrary templates). */
-export async function loadCompiler(): Promise<void> {
-  compiler ??= (await import("handlebars")).default;
 }
 
 export type HelperSetup = (
@@ -109,7 +105,7 @@ export class TemplateEngine {
     return env;
   }
 
-  /** Throws Handlebars' own errors (parse errors at once, unknown names when run). */
+  /** The template; Handlebars' own errors (syntax, unknown names) come when it runs. */
   compile(source: string): CompiledTemplate {
     const cached = this.cache.get(source);
     if (cached) return cached;
@@ -121,9 +117,7 @@ export class TemplateEngine {
       this.runtime ??= this.withHelpers(Runtime.create());
       template = this.runtime.template(spec);
     } else {
-      if (!compiler) {
-        throw new Error("Handlebars compiler not loaded: call prepareTemplates() first");
-      }
+      compiler ??= createRequire(import.meta.url)("handlebars") as Handlebars;
       this.compiling ??= this.withHelpers(compiler.create());
       template = this.compiling.compile(source, { ...COMPILE_OPTIONS });
     }

@@ -60,7 +60,7 @@ export async function runVeilleAdd(
   }
   const tags = parseTags(input.tags);
   const text = await readFeedsText(root);
-  const feeds = await parseFeedsText(text);
+  const feeds = await parseFeedsText(text, context.env);
   const taken = new Set(feeds.sources.map((source) => source.id));
   if (input.id !== undefined) {
     if (!ID_PATTERN.test(input.id)) {

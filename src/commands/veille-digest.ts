@@ -184,7 +184,7 @@ export async function runVeilleDigest(
   const now = context.now();
   const period = periodOf(input, now);
   const root = await workspaceRoot(context);
-  const feeds = await loadFeeds(root);
+  const feeds = await loadFeeds(root, context.env);
   const first = firstStoreMonth(period.start);
   let data: DigestData;
   try {

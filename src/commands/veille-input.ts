@@ -22,8 +22,11 @@ export async function readFeedsText(root: string): Promise<string> {
  * feeds.yaml checked, its YAML parsed once per version of the file (the
  * parsed form is kept in pile's cache, and checked again at each use).
  */
-export async function parseFeedsText(text: string): Promise<FeedsFile> {
-  const cache = cacheDir();
+export async function parseFeedsText(
+  text: string,
+  env: Record<string, string | undefined>,
+): Promise<FeedsFile> {
+  const cache = cacheDir(env);
   const cached = await readParsedYaml(text, cache);
   if (cached !== undefined) {
     const checked = feedsSchema.safeParse(cached);
@@ -33,12 +36,16 @@ export async function parseFeedsText(text: string): Promise<FeedsFile> {
   const { parseYamlText } = await import("../workspace/yaml-file.js");
   const parsed = parseYamlText(text, "feeds.yaml", feedsSchema);
   if (!parsed.ok) throw parsed.error;
-  await rememberParsedYaml(text, parsed.data, cache);
+  // An empty file is the empty object the checks saw.
+  await rememberParsedYaml(text, parsed.data ?? {}, cache);
   return parsed.value;
 }
 
-export async function loadFeeds(root: string): Promise<FeedsFile> {
-  return parseFeedsText(await readFeedsText(root));
+export async function loadFeeds(
+  root: string,
+  env: Record<string, string | undefined>,
+): Promise<FeedsFile> {
+  return parseFeedsText(await readFeedsText(root), env);
 }
 
 /** The watch settings of feeds.yaml, the User-Agent naming this version of pile. */

@@ -49,7 +49,7 @@ export async function runVeilleKeep(
   }
   const root = await workspaceRoot(context);
   const { study, dir } = await readStudy(root, input.study);
-  const feeds = await loadFeeds(root);
+  const feeds = await loadFeeds(root, context.env);
   let items: Item[];
   try {
     items = [...(await readAllMonths(root)).values()].flat();

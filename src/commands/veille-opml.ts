@@ -53,7 +53,7 @@ export async function runOpmlImport(
     throw error;
   }
   const text = await readFeedsText(root);
-  const current = await parseFeedsText(text);
+  const current = await parseFeedsText(text, context.env);
   const taken = new Set(current.sources.map((source) => source.id));
   const known = new Map(current.sources.map((source) => [sourceUrlKey(source.url), source.id]));
   const added: NewSource[] = [];
@@ -113,7 +113,7 @@ export async function runOpmlExport(
   input: OpmlExportInput,
 ): Promise<CommandResult> {
   const root = await workspaceRoot(context);
-  const feeds = await parseFeedsText(await readFeedsText(root));
+  const feeds = await parseFeedsText(await readFeedsText(root), context.env);
   const document = opmlDocument(feeds.sources, {
     title: "Veille de LA PILE",
     date: context.now(),

@@ -56,7 +56,7 @@ export async function runVeillePull(
   input: VeillePullInput,
 ): Promise<CommandResult> {
   const root = await workspaceRoot(context);
-  const feeds = await loadFeeds(root);
+  const feeds = await loadFeeds(root, context.env);
   const settings = watchSettings(feeds);
   const known = new Map(feeds.sources.map((source) => [source.id, source]));
   for (const id of input.source) {
@@ -137,18 +137,23 @@ export async function runVeillePull(
     const fetchOptions = fetchOptionsOf(settings, root);
     // At most `concurrency` requests at once; each source is read as soon as
     // its answer is in, while the network slot it held already serves another.
+    // Sources between their request and the end of their reading are capped
+    // too, so that documents waiting to be read cannot pile up in memory.
     const network = limiter(settings.concurrency);
     const reading = limiter(1);
+    const inFlight = limiter(2 * settings.concurrency);
     const outcomes = await Promise.all(
       sources.map(async (source) => {
-        const outcome = await collectSource(source, state[source.id], {
-          fetchOptions,
-          network,
-          reading,
-          now,
-          ingest: () => parsers.then((module) => module.ingest),
-          tagger: () => tagging,
-        });
+        const outcome = await inFlight(() =>
+          collectSource(source, state[source.id], {
+            fetchOptions,
+            network,
+            reading,
+            now,
+            ingest: () => parsers.then((module) => module.ingest),
+            tagger: () => tagging,
+          }),
+        );
         done++;
         const found =
           outcome.status === "ok" && outcome.discovered

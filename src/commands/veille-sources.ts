@@ -44,7 +44,7 @@ export async function runVeilleSources(
   input: VeilleSourcesInput,
 ): Promise<CommandResult> {
   const root = await workspaceRoot(context);
-  const feeds = await loadFeeds(root);
+  const feeds = await loadFeeds(root, context.env);
   let rows: SourceHealth[];
   try {
     const [state, months] = await Promise.all([readState(root), readAllMonths(root)]);

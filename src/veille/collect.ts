@@ -31,9 +31,9 @@ export type Outcome =
 export interface CollectTools {
   fetchOptions: FetchOptions;
   /**
-   * Holds a network slot for each request only: reading a document that came
-   * back happens outside it, so the next request leaves at once instead of
-   * waiting for the parsing.
+   * Holds a network slot for each request only (with its one retry, if any):
+   * reading a document that came back happens outside it, so the next
+   * request leaves at once instead of waiting for the parsing.
    */
   network: Limiter;
   /**

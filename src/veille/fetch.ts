@@ -2,8 +2,7 @@ import { open, realpath } from "node:fs/promises";
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import path from "node:path";
-import type { Readable } from "node:stream";
-import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
 import { systemReason } from "../workspace/system-errors.js";
 
 /**
@@ -60,39 +59,57 @@ class Failure extends Error {
   }
 }
 
-/** The body, decompressed as the server says it is, up to `maxBytes`. */
-function readCapped(response: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
-  const encoding = String(response.headers["content-encoding"] ?? "")
-    .trim()
-    .toLowerCase();
-  let body: Readable = response;
-  if (encoding === "gzip" || encoding === "x-gzip") body = response.pipe(createGunzip());
-  else if (encoding === "br") body = response.pipe(createBrotliDecompress());
-  else if (encoding === "deflate") body = response.pipe(createInflate());
+/** The body as sent, up to `maxBytes` (then the connection is closed). */
+function readRaw(response: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
-    const fail = (error: unknown) => {
-      response.destroy();
-      if (body !== response) body.destroy();
-      reject(error);
-    };
-    body.on("data", (chunk: Buffer) => {
+    response.on("data", (chunk: Buffer) => {
       total += chunk.byteLength;
-      if (total > maxBytes) return fail(new Failure("trop volumineux"));
+      if (total > maxBytes) {
+        response.destroy();
+        reject(new Failure("trop volumineux"));
+        return;
+      }
       chunks.push(chunk);
     });
-    body.on("end", () => resolve(Buffer.concat(chunks, total)));
-    body.on("error", (error) =>
-      fail(
-        (error as { code?: string }).code?.startsWith("Z_")
-          ? new Failure("contenu compressé illisible")
-          : error,
-      ),
-    );
-    // A connection cut during the body: the decompressor would wait forever.
-    if (body !== response) response.on("error", fail);
+    response.on("end", () => resolve(Buffer.concat(chunks, total)));
+    response.on("error", reject);
   });
+}
+
+/** A zlib stream ("deflate" per the standard), or raw deflate as some servers send. */
+function isZlibWrapped(bytes: Buffer): boolean {
+  const [cmf = 0, flg = 0] = bytes;
+  return (cmf & 0x0f) === 8 && ((cmf << 8) | flg) % 31 === 0;
+}
+
+/**
+ * Undoes the content codings the server lists (the last applied first), the
+ * decompressed size capped like the body: a small compressed bomb is refused.
+ */
+function decode(body: Buffer, header: string | undefined, maxBytes: number): Buffer {
+  const codings = (header ?? "")
+    .split(",")
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== "" && coding !== "identity");
+  let bytes = body;
+  for (const coding of codings.reverse()) {
+    const options = { maxOutputLength: maxBytes };
+    try {
+      if (coding === "gzip" || coding === "x-gzip") bytes = gunzipSync(bytes, options);
+      else if (coding === "br") bytes = brotliDecompressSync(bytes, options);
+      else if (coding === "deflate")
+        bytes = isZlibWrapped(bytes) ? inflateSync(bytes, options) : inflateRawSync(bytes, options);
+      else throw new Failure(`contenu encodé en « ${coding} », que pile ne sait pas lire`);
+    } catch (error) {
+      if (error instanceof Failure) throw error;
+      if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE")
+        throw new Failure("trop volumineux");
+      throw new Failure("contenu compressé illisible");
+    }
+  }
+  return bytes;
 }
 
 function networkReason(error: unknown): Failure {
@@ -105,7 +122,6 @@ function networkReason(error: unknown): Failure {
     case "ECONNREFUSED":
       return new Failure("connexion refusée", true);
     case "ECONNRESET":
-    case "UND_ERR_SOCKET":
       return new Failure("connexion interrompue", true);
     case "CERT_HAS_EXPIRED":
     case "DEPTH_ZERO_SELF_SIGNED_CERT":
@@ -130,9 +146,12 @@ function get(
   });
 }
 
-/** Ends a response whose body is not wanted (the socket is freed). */
+/**
+ * Ends a response whose body is not wanted: the connection is closed rather
+ * than the body read (an error page may be huge, or never end).
+ */
 function discard(response: IncomingMessage): void {
-  response.resume();
+  response.destroy();
 }
 
 function header(response: IncomingMessage, name: string): string | undefined {
@@ -167,7 +186,7 @@ async function attempt(
       } catch {
         throw new Failure("adresse invalide");
       }
-      if (!/^https?:$/.test(target.protocol)) throw new Failure("adresse non http(s)");
+      if (!/^https?:$/.test(target.protocol)) throw new Failure("adresse ni http ni https");
       let response: IncomingMessage;
       try {
         response = await get(target, headers, controller.signal);
@@ -190,7 +209,7 @@ async function attempt(
         if (redirects + 1 > MAX_REDIRECTS)
           throw new Failure(`plus de ${MAX_REDIRECTS} redirections`);
         if (!/^https?:$/.test(new URL(next).protocol))
-          throw new Failure("redirection vers une adresse non http(s)");
+          throw new Failure("redirection vers une adresse ni http ni https");
         current = next;
         continue;
       }
@@ -204,12 +223,16 @@ async function attempt(
       }
       const length = Number(header(response, "content-length") ?? Number.NaN);
       if (Number.isFinite(length) && length > options.maxBytes) {
-        response.destroy();
+        discard(response);
         throw new Failure("trop volumineux");
       }
       let bytes: Uint8Array;
       try {
-        bytes = await readCapped(response, options.maxBytes);
+        bytes = decode(
+          await readRaw(response, options.maxBytes),
+          header(response, "content-encoding"),
+          options.maxBytes,
+        );
       } catch (error) {
         if (error instanceof Failure) throw error;
         if (controller.signal.aborted) throw new Failure("délai dépassé", true);
@@ -302,14 +325,4 @@ export function limiter(limit: number): Limiter {
       else running--;
     }
   };
-}
-
-/** Runs `task` over `items` with at most `limit` at once; results keep the items' order. */
-export function mapConcurrent<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const run = limiter(limit);
-  return Promise.all(items.map((item, index) => run(() => task(item, index))));
 }

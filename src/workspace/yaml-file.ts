@@ -14,9 +14,10 @@ import { type SourceLocation, UserError } from "../errors.js";
 import { readTextIfExists } from "./files.js";
 
 /**
- * YAML + zod, with every problem pointing at file:line:column. Pure: takes the
- * text, returns the value or a UserError (as a value, so that a command such as
- * `study list` can report one broken file and go on with the others).
+ * YAML + zod, with every problem pointing at file:line:column. parseYamlText is
+ * pure: takes the text, returns the value or a UserError (as a value, so that a
+ * command such as `study list` can report one broken file and go on with the
+ * others); readYamlFile reads the file first.
  */
 
 export type ParseResult<T> =

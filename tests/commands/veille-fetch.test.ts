@@ -8,14 +8,9 @@ import http, {
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  type FetchOptions,
-  fetchSource,
-  MAX_REDIRECTS,
-  mapConcurrent,
-} from "../../src/veille/fetch.js";
+import { type FetchOptions, fetchSource, limiter, MAX_REDIRECTS } from "../../src/veille/fetch.js";
 import { type FeedServer, type Route, rss, startFeedServer } from "../helpers/feed-server.js";
 
 /**
@@ -288,7 +283,7 @@ describe("fetchSource: redirects", () => {
     const feed = await serve({ "/rss": { redirect: target } });
     expect(await fetchSource(feed.url("/rss"), {}, options())).toEqual({
       status: "error",
-      reason: "redirection vers une adresse non http(s)",
+      reason: "redirection vers une adresse ni http ni https",
     });
     expect(hits(feed, "/rss")).toBe(1);
   });
@@ -448,6 +443,56 @@ describe("fetchSource: content encodings", () => {
     expect(seen).toEqual(["gzip, deflate, br"]);
   });
 
+  it("raw deflate (without zlib wrapper, as some servers send it) is read too", async () => {
+    raw = await startRawServer({
+      "/raw": (_request, response) => {
+        response.writeHead(200, { "content-encoding": "deflate" });
+        response.end(deflateRawSync(Buffer.from(FEED)));
+      },
+    });
+    const result = await fetchSource(raw.url("/raw"), {}, options());
+    expect(result.status === "ok" && Buffer.from(result.bytes).toString("utf8")).toBe(FEED);
+  });
+
+  it("stacked codings are undone in turn, the last applied first", async () => {
+    raw = await startRawServer({
+      "/double": (_request, response) => {
+        response.writeHead(200, { "content-encoding": "gzip, br" });
+        response.end(brotliCompressSync(gzipSync(Buffer.from(FEED))));
+      },
+    });
+    const result = await fetchSource(raw.url("/double"), {}, options());
+    expect(result.status === "ok" && Buffer.from(result.bytes).toString("utf8")).toBe(FEED);
+  });
+
+  it("an unknown coding is said, and not retried", async () => {
+    raw = await startRawServer({
+      "/z": (_request, response) => {
+        response.writeHead(200, { "content-encoding": "compress" });
+        response.end("...");
+      },
+    });
+    expect(await fetchSource(raw.url("/z"), {}, options())).toEqual({
+      status: "error",
+      reason: "contenu encodé en « compress », que pile ne sait pas lire",
+    });
+    expect(raw.requests).toHaveLength(1);
+  });
+
+  it("a damaged brotli body is « contenu compressé illisible », not retried", async () => {
+    raw = await startRawServer({
+      "/br": (_request, response) => {
+        response.writeHead(200, { "content-encoding": "br" });
+        response.end(Buffer.from("pas du brotli du tout, vraiment pas"));
+      },
+    });
+    expect(await fetchSource(raw.url("/br"), {}, options())).toEqual({
+      status: "error",
+      reason: "contenu compressé illisible",
+    });
+    expect(raw.requests).toHaveLength(1);
+  });
+
   it("a body that claims gzip but is not: a French reason, not a crash", async () => {
     raw = await startRawServer({
       "/faux": (_request, response) => {
@@ -484,6 +529,30 @@ describe("fetchSource: content encodings", () => {
 });
 
 describe("fetchSource: timeouts, retries and network errors", () => {
+  it.each([404, 500, 301])(
+    "an answer %i whose body stalls: the reason at once, and the connection closed (nothing keeps pile waiting)",
+    async (status) => {
+      raw = await startRawServer({
+        "/stall": (_request, response, count) => {
+          if (count > 1) {
+            response.writeHead(404).end();
+            return;
+          }
+          response.writeHead(status, {
+            "content-length": "100000",
+            ...(status === 301 ? { location: "/stall" } : {}),
+          });
+          response.write("0123456789"); // then nothing, ever
+        },
+      });
+      const result = await fetchSource(raw.url("/stall"), {}, options({ retryDelayMs: 1 }));
+      expect(result.status).toBe("error");
+      for (let waited = 0; !raw.cutShort.includes("/stall") && waited < 2000; waited += 20)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(raw.cutShort).toContain("/stall");
+    },
+  );
+
   it("a server that never answers: délai dépassé, after one more try", async () => {
     const feed = await serve({ "/hang": { hang: true } });
     const result = await fetchSource(feed.url("/hang"), {}, options({ timeoutMs: 50 }));
@@ -668,7 +737,48 @@ describe("fetchSource: file: URLs", () => {
   });
 });
 
-describe("mapConcurrent", () => {
+/** `task` over `items`, at most `limit` at once, results in order: the limiter as the pull uses it. */
+function mapConcurrent<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const run = limiter(limit);
+  return Promise.all(items.map((item, index) => run(() => task(item, index))));
+}
+
+describe("limiter", () => {
+  it("frees its slot when a task fails, at once or later, and runs the waiting ones in turn", async () => {
+    const run = limiter(1);
+    const order: string[] = [];
+    const results = await Promise.allSettled([
+      run(async () => {
+        order.push("1");
+        throw new Error("un");
+      }),
+      run(() => {
+        order.push("2");
+        throw new Error("deux (synchrone)");
+      }),
+      run(async () => {
+        order.push("3");
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return 3;
+      }),
+      run(async () => {
+        order.push("4");
+        return 4;
+      }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      "rejected",
+      "rejected",
+      "fulfilled",
+      "fulfilled",
+    ]);
+    expect(order).toEqual(["1", "2", "3", "4"]);
+  });
+
   it("keeps the items' order and never runs more than limit tasks at once", async () => {
     let running = 0;
     let peak = 0;

@@ -67,7 +67,12 @@ export async function runPile(args: string[], options: RunOptions): Promise<RunR
   const interactive = options.answers !== undefined;
   const code = await main({
     argv: args,
-    env: { NO_COLOR: "1", ...(options.env ?? {}) },
+    // pile's parse cache where vitest.config.ts puts it, never in the home folder.
+    env: {
+      NO_COLOR: "1",
+      PILE_CACHE_DIR: process.env.PILE_CACHE_DIR ?? "off",
+      ...(options.env ?? {}),
+    },
     cwd: options.cwd,
     stdin: process.stdin,
     stdout,

@@ -1,4 +1,4 @@
-import { readdir, readFile, utimes, writeFile } from "node:fs/promises";
+import { chmod, readdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -20,12 +20,12 @@ describe("cacheDir", () => {
     [{ PILE_CACHE_DIR: "" }, undefined],
     [{ XDG_CACHE_HOME: "/x" }, "/x/pile"],
     [{ PILE_CACHE_DIR: "/tmp/c", XDG_CACHE_HOME: "/x" }, "/tmp/c"],
+    // Relative paths are ignored (they would land in the workspace).
+    [{ PILE_CACHE_DIR: "cache", HOME: "/home/camille" }, "/home/camille/.cache/pile"],
+    [{ XDG_CACHE_HOME: "x", HOME: "/home/camille" }, "/home/camille/.cache/pile"],
+    [{ HOME: "/home/camille" }, "/home/camille/.cache/pile"],
   ])("%j → %s", (env, expected) => {
-    expect(cacheDir(env as NodeJS.ProcessEnv)).toBe(expected);
-  });
-
-  it("defaults to ~/.cache/pile", () => {
-    expect(cacheDir({ HOME: "/home/camille" })).toMatch(/\.cache\/pile$/);
+    expect(cacheDir(env)).toBe(expected);
   });
 });
 
@@ -61,7 +61,7 @@ describe("the parse cache", () => {
     const off = cacheDir({ PILE_CACHE_DIR: "off" });
     await rememberParsedYaml("off", { x: 1 }, off);
     expect(await readParsedYaml("off", off)).toBeUndefined();
-    expect(await readParsedYaml("off", cacheDir())).toBeUndefined();
+    expect(await readParsedYaml("off", cacheDir(process.env))).toBeUndefined();
   });
 
   it("a damaged entry is a miss, and a cache it cannot write is no error", async () => {
@@ -75,6 +75,19 @@ describe("the parse cache", () => {
     await writeFile(blocked, "");
     await expect(rememberParsedYaml("t", { a: 1 }, blocked)).resolves.toBeUndefined();
     expect(await readParsedYaml("t", blocked)).toBeUndefined();
+  });
+
+  it("a folder others may write to, or not private, is not used", async () => {
+    const dir = await tempDir();
+    await rememberParsedYaml("t", { a: 1 }, dir);
+    expect(await readParsedYaml("t", dir)).toEqual({ a: 1 });
+    expect((await stat(path.join(dir, "yaml"))).mode & 0o777).toBe(0o700);
+    const [entry] = await readdir(path.join(dir, "yaml"));
+    expect((await stat(path.join(dir, "yaml", entry as string))).mode & 0o777).toBe(0o600);
+    await chmod(path.join(dir, "yaml"), 0o777);
+    expect(await readParsedYaml("t", dir)).toBeUndefined();
+    await rememberParsedYaml("u", { b: 2 }, dir);
+    expect(await readdir(path.join(dir, "yaml"))).toHaveLength(1);
   });
 
   it("keeps the 64 most recent entries", async () => {
@@ -100,30 +113,49 @@ describe("the parse cache", () => {
 describe("feeds.yaml through the cache", () => {
   it("the shipped feeds.yaml gives the same value parsed or read back, and is stored once parsed", async () => {
     const text = await readFile(SHIPPED_FEEDS, "utf8");
-    const dir = cacheDir() as string;
-    expect(dir).toContain("pile-test-cache");
-    const first = await parseFeedsText(text);
-    expect(await readParsedYaml(text, dir)).toEqual(parse(text));
-    const again = await parseFeedsText(text);
-    expect(again).toEqual(first);
+    const env = { PILE_CACHE_DIR: await tempDir() };
+    const first = await parseFeedsText(text, env);
+    expect(await readParsedYaml(text, env.PILE_CACHE_DIR)).toEqual(parse(text));
+    expect(await parseFeedsText(text, env)).toEqual(first);
+    expect(await parseFeedsText(text, { PILE_CACHE_DIR: "off" })).toEqual(first);
+  });
+
+  it("a stored entry is what a second run reads, in place of the parse", async () => {
+    const env = { PILE_CACHE_DIR: await tempDir() };
+    const text = "topics: []\nsources: []\n";
+    await rememberParsedYaml(
+      text,
+      { topics: [{ id: "du-cache", label: "Du cache", keywords: ["x"] }], sources: [] },
+      env.PILE_CACHE_DIR,
+    );
+    expect((await parseFeedsText(text, env)).topics.map((t) => t.id)).toEqual(["du-cache"]);
+  });
+
+  it("an empty feeds.yaml is stored as the empty object the checks saw", async () => {
+    const env = { PILE_CACHE_DIR: await tempDir() };
+    const empty = await parseFeedsText("# rien pour l'instant\n", env);
+    expect(await readParsedYaml("# rien pour l'instant\n", env.PILE_CACHE_DIR)).toEqual({});
+    expect(await parseFeedsText("# rien pour l'instant\n", env)).toEqual(empty);
   });
 
   it("an entry the checks refuse goes back through the full parse: the value, or the located error", async () => {
     const text = "settings:\n  concurrency: 4\ntopics: []\nsources: []\n";
-    await rememberParsedYaml(text, { settings: { concurrency: "beaucoup" } }, cacheDir());
-    expect(await parseFeedsText(text)).toMatchObject({ settings: { concurrency: 4 } });
+    const env = { PILE_CACHE_DIR: await tempDir() };
+    await rememberParsedYaml(text, { settings: { concurrency: "beaucoup" } }, env.PILE_CACHE_DIR);
+    expect(await parseFeedsText(text, env)).toMatchObject({ settings: { concurrency: 4 } });
     const bad = "settings:\n  concurrency: zéro\ntopics: []\nsources: []\n";
     await rememberParsedYaml(
       bad,
       { settings: { concurrency: "zéro" }, topics: [], sources: [] },
-      cacheDir(),
+      env.PILE_CACHE_DIR,
     );
-    await expect(parseFeedsText(bad)).rejects.toThrow(/feeds\.yaml:2:\d+/);
+    await expect(parseFeedsText(bad, env)).rejects.toThrow(/feeds\.yaml:2:\d+/);
   });
 
   it("a file YAML refuses is never stored", async () => {
+    const env = { PILE_CACHE_DIR: await tempDir() };
     const bad = "sources: [\n";
-    await expect(parseFeedsText(bad)).rejects.toThrow(/feeds\.yaml:/);
-    expect(await readParsedYaml(bad, cacheDir())).toBeUndefined();
+    await expect(parseFeedsText(bad, env)).rejects.toThrow(/feeds\.yaml:/);
+    expect(await readParsedYaml(bad, env.PILE_CACHE_DIR)).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { catalogFrom } from "../../src/study/catalog.js";
 import { frenchDate } from "../../src/study/dates.js";
@@ -7,11 +7,7 @@ import { planAdvance } from "../../src/study/plan.js";
 import { renderTemplate } from "../../src/study/render.js";
 import { studySchema } from "../../src/study/schema.js";
 import { slugify } from "../../src/study/slug.js";
-import { loadCompiler } from "../../src/template-engine.js";
 import { loadStudyTemplates, STUDY_YAML } from "./fixtures.js";
-
-// Arbitrary templates, not the precompiled ones: they need Handlebars' compiler.
-beforeAll(loadCompiler);
 
 /** Small defects found by the unit suite's review, each pinned by a test. */
 describe("regressions", () => {

@@ -1,10 +1,6 @@
 import fc from "fast-check";
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { renderTemplate, TemplateError } from "../../src/study/render.js";
-import { loadCompiler } from "../../src/template-engine.js";
-
-// Arbitrary templates, not the precompiled ones: they need Handlebars' compiler.
-beforeAll(loadCompiler);
 
 const NNBSP = "\u202f"; // narrow no-break space: French thousands separator
 const NBSP = "\u00a0"; // no-break space: before the euro sign

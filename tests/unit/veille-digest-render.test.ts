@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
-import { loadCompiler } from "../../src/template-engine.js";
+import { describe, expect, it } from "vitest";
 import { buildDigest, type DigestInput, type DigestModel } from "../../src/veille/digest.js";
 import {
   DigestTemplateError,
@@ -14,9 +13,6 @@ import {
 import type { Item } from "../../src/veille/normalise.js";
 import { rangePeriod } from "../../src/veille/week.js";
 import { item, NOW, W48 } from "./digest-fixtures.js";
-
-// Arbitrary templates, not the precompiled ones: they need Handlebars' compiler.
-beforeAll(loadCompiler);
 
 const MD = readFileSync(new URL("../../templates/veille/digest.md.hbs", import.meta.url), "utf8");
 const HTML = readFileSync(
