@@ -43,13 +43,24 @@ function icuParisOffset(instant: number): number {
   return wallClock.getTime() - whole;
 }
 
+/** Each year's summer time, [start, end), computed once (a digest asks thousands of times). */
+const summers = new Map<number, readonly [number, number]>();
+
+function summerOf(year: number): readonly [number, number] {
+  let summer = summers.get(year);
+  if (!summer) {
+    summer = [lastSundayAt1Utc(year, 2), lastSundayAt1Utc(year, 9)];
+    summers.set(year, summer);
+  }
+  return summer;
+}
+
 /** Paris's offset from UTC at an instant, in milliseconds (+1 h in winter, +2 h in summer). */
 export function parisOffset(instant: number): number {
   const year = new Date(instant).getUTCFullYear();
   if (!(year >= 1996)) return icuParisOffset(instant);
-  return instant >= lastSundayAt1Utc(year, 2) && instant < lastSundayAt1Utc(year, 9)
-    ? 2 * HOUR
-    : HOUR;
+  const [start, end] = summerOf(year);
+  return instant >= start && instant < end ? 2 * HOUR : HOUR;
 }
 
 /** `YYYY-MM-DD` of an instant, in Europe/Paris. */

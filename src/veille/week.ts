@@ -166,10 +166,19 @@ function dayParts(day: string): DayParts {
   };
 }
 
+/** Days already written out: a digest names the same few days for thousands of items. */
+const frenchDays = new Map<string, string>();
+
 /** `2026-11-23` → « lundi 23 novembre 2026 »; the first of a month is « 1er ». */
 export function frenchDay(day: string): string {
-  const parts = dayParts(day);
-  return `${parts.weekday} ${parts.date} ${parts.month} ${parts.year}`;
+  let text = frenchDays.get(day);
+  if (text === undefined) {
+    const parts = dayParts(day);
+    text = `${parts.weekday} ${parts.date} ${parts.month} ${parts.year}`;
+    if (frenchDays.size >= 4096) frenchDays.clear();
+    frenchDays.set(day, text);
+  }
+  return text;
 }
 
 /** The Paris day of an instant, in French: « lundi 23 novembre 2026 ». */
