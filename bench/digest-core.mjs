@@ -17,7 +17,7 @@ process.on("exit", () => {
 
 const [root, week] = process.argv.slice(2);
 const period = weekPeriod(parseIsoWeek(week));
-const feeds = await loadFeeds(root);
+const feeds = await loadFeeds(root, process.env);
 const readStart = performance.now();
 const wanted = digestMonthFilter(period);
 const months = (await storeMonths(root)).filter(wanted);
