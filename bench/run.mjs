@@ -319,6 +319,22 @@ figures.pullWarmNoDigest = measure(
     after: () => allAnswered("pile --no-digest, 304", server.requests(), "notModified"),
   },
 );
+figures.pullColdNoDigest = measure(
+  "pile veille pull --no-digest, premier passage (le travail de newsboat)",
+  process.execPath,
+  pile(["veille", "pull", "--no-digest", "--json"]),
+  {
+    cwd: watch,
+    before: () => {
+      freshStore();
+      server.requests();
+    },
+    after: (result) => {
+      allAnswered("pile --no-digest, premier passage", server.requests(), "ok");
+      pulled("pile --no-digest, premier passage", result, 5000);
+    },
+  },
+);
 figures.pullColdNoCache = measure(
   "pile veille pull, premier passage, feeds.yaml jamais vu (sans cache de lecture)",
   process.execPath,
@@ -709,7 +725,7 @@ const growth = (key) => large[key].median / small[key].median;
 const nbFloor = 2600;
 
 const secondPass = nbRequests.second[0];
-const newsboatSection = `${table([figures.pullCold, figures.pullColdNoCache, figures.nbCold, figures.pullWarm, figures.pullWarmNoDigest, figures.nbSecond, figures.nbWarm])}
+const newsboatSection = `${table([figures.pullCold, figures.pullColdNoDigest, figures.pullColdNoCache, figures.nbCold, figures.pullWarm, figures.pullWarmNoDigest, figures.nbSecond, figures.nbWarm])}
 
 ${
   newsboat
@@ -729,7 +745,7 @@ ${
 
 const newsboatComparison = newsboat
   ? `
-- pile / newsboat, même travail (100 sources × 50 entrées, 200 ms de latence, 8 en parallèle ; cible : pile plus rapide, soit un rapport inférieur à 1) : premier passage ${x(figures.pullCold.median / figures.nbCold.median)} (${fmt(figures.pullCold.median)} contre ${fmt(figures.nbCold.median)} ; ${x(figures.pullColdNoCache.median / figures.nbCold.median)} avec un feeds.yaml jamais vu) ; passages avec 304 ${x(figures.pullWarm.median / figures.nbWarm.median)} (${fmt(figures.pullWarm.median)} contre ${fmt(figures.nbWarm.median)}, synthèse de la semaine comprise, que newsboat ne fait pas ; sans elle, ${x(figures.pullWarmNoDigest.median / figures.nbWarm.median)}) ; deuxième passage de newsboat, sans requêtes conditionnelles : ${fmt(figures.nbSecond.median)} ; newsboat au premier passage : ${x(figures.nbCold.median / nbFloor)} × le plancher de 2,6 s ; mémoire max : pile ${mio(figures.pullCold.memory)}, newsboat ${mio(figures.nbCold.memory)}`
+- pile / newsboat, même travail (100 sources × 50 entrées, 200 ms de latence, 8 en parallèle ; cible : pile plus rapide, soit un rapport inférieur à 1) : premier passage ${x(figures.pullCold.median / figures.nbCold.median)} (${fmt(figures.pullCold.median)} contre ${fmt(figures.nbCold.median)}, synthèse comprise ; ${x(figures.pullColdNoDigest.median / figures.nbCold.median)} sans elle ; ${x(figures.pullColdNoCache.median / figures.nbCold.median)} avec un feeds.yaml jamais vu) ; passages avec 304 ${x(figures.pullWarm.median / figures.nbWarm.median)} (${fmt(figures.pullWarm.median)} contre ${fmt(figures.nbWarm.median)}, synthèse de la semaine comprise, que newsboat ne fait pas ; sans elle, ${x(figures.pullWarmNoDigest.median / figures.nbWarm.median)}) ; deuxième passage de newsboat, sans requêtes conditionnelles : ${fmt(figures.nbSecond.median)} ; newsboat au premier passage : ${x(figures.nbCold.median / nbFloor)} × le plancher de 2,6 s ; mémoire max : pile ${mio(figures.pullCold.memory)}, newsboat ${mio(figures.nbCold.memory)}`
   : "\n- newsboat absent : apt-get install newsboat";
 
 const parseLine = (name, p) =>
@@ -794,7 +810,7 @@ La synthèse compte ${uniq(large.weekDigested)} entrées ; elle lit les ${uniq(l
 
 - \`pile --help\` / \`node -e 0\` : ${x(figures.help.median / figures.node.median)} (cible : au plus 2,5)
 - \`pile study new --dry-run\` / \`node -e 0\` : ${x(figures.newDry.median / figures.node.median)} (cible : au plus 2,5)
-- \`pile veille pull\`, 100 sources × 50 entrées à 200 ms de latence, 8 en parallèle : plancher théorique 13 tours × 0,2 s = 2,6 s ; premier passage ${fmt(figures.pullCold.median)}, soit ${x(figures.pullCold.median / nbFloor)} × le plancher (${x((figures.pullCold.median - figures.node.median) / nbFloor)} × hors démarrage de Node ; cible : au plus 1,25) ; deuxième passage (304) ${fmt(figures.pullWarm.median)}, soit ${x((figures.pullWarm.median - figures.node.median) / nbFloor)} × hors démarrage (cible : au plus 1,15), dont la synthèse de la semaine (5 000 entrées) ; sans elle (\`--no-digest\`) ${fmt(figures.pullWarmNoDigest.median)}, soit ${x((figures.pullWarmNoDigest.median - figures.node.median) / nbFloor)} × ; premier passage avec un feeds.yaml jamais vu (sa lecture n'est pas encore en cache) ${fmt(figures.pullColdNoCache.median)}, soit ${x((figures.pullColdNoCache.median - figures.node.median) / nbFloor)} × ; une source à la fois : ${fmt(figures.pullSerial.median)}${newsboatComparison}
+- \`pile veille pull\`, 100 sources × 50 entrées à 200 ms de latence, 8 en parallèle : plancher théorique 13 tours × 0,2 s = 2,6 s ; premier passage ${fmt(figures.pullCold.median)}, soit ${x(figures.pullCold.median / nbFloor)} × le plancher (${x((figures.pullCold.median - figures.node.median) / nbFloor)} × hors démarrage de Node ; cible : au plus 1,25), dont la synthèse de la semaine, ici de 5 000 entrées ; sans elle (\`--no-digest\`) ${fmt(figures.pullColdNoDigest.median)}, soit ${x((figures.pullColdNoDigest.median - figures.node.median) / nbFloor)} × ; deuxième passage (304) ${fmt(figures.pullWarm.median)}, soit ${x((figures.pullWarm.median - figures.node.median) / nbFloor)} × hors démarrage (cible : au plus 1,15), dont la synthèse de la semaine (5 000 entrées) ; sans elle (\`--no-digest\`) ${fmt(figures.pullWarmNoDigest.median)}, soit ${x((figures.pullWarmNoDigest.median - figures.node.median) / nbFloor)} × ; premier passage avec un feeds.yaml jamais vu (sa lecture n'est pas encore en cache) ${fmt(figures.pullColdNoCache.median)}, soit ${x((figures.pullColdNoCache.median - figures.node.median) / nbFloor)} × ; une source à la fois : ${fmt(figures.pullSerial.median)}${newsboatComparison}
 - Notation de 1 000 pistes × 12 critères avec 10 000 tirages : le calcul seul ${fmt(figures.scoreCore.median)} (cible : moins de 2 s) ; de bout en bout, avec la lecture d'un fichier YAML de 1 000 pistes, ${fmt(figures.score.median)} (dont ${fmt(figures.scoreNoSim.median)} sans la simulation)
 ${parseLine("Flux RSS 2.0", parsing.rss)}
 ${parseLine("Flux Atom", parsing.atom)}
