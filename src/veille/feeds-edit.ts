@@ -467,19 +467,32 @@ const CONTROL = /[\p{Cc}\u2028\u2029\ufeff]/u;
  */
 function scalarText(scalar: Scalar): string {
   const value = String(scalar.value);
+  if (CONTROL.test(value)) return doubleQuoted(value);
   const options = { lineWidth: 0, minContentWidth: 0 };
   const node = new Scalar(value);
-  node.type = CONTROL.test(value) ? "QUOTE_DOUBLE" : scalar.type;
+  node.type = scalar.type;
   let out = stringify(node, options).trimEnd();
-  if (node.type === undefined || node.type === "PLAIN") {
+  // Quoted when either YAML would read the plain text as something else:
+  // 1.2 (`0o7` is a number) or 1.1 (`yes`, `on`, for other tools).
+  if ((node.type === undefined || node.type === "PLAIN") && !/^["']/.test(out)) {
     const legacy = stringify(node, { ...options, version: "1.1" }).trimEnd();
     if (legacy !== out) out = legacy;
   }
-  if (out.includes("\n")) {
-    node.type = "QUOTE_DOUBLE";
-    out = stringify(node, options).trimEnd();
-  }
-  return out;
+  return out.includes("\n") ? doubleQuoted(value) : out;
+}
+
+/**
+ * A double-quoted scalar on one line, whatever it holds. The yaml library
+ * folds a line break in a double-quoted string over two lines, even with
+ * lineWidth 0, which a line spliced into feeds.yaml cannot take. A JSON
+ * string is a valid YAML double-quoted one; what JSON leaves as it is but
+ * YAML does not print (DEL, C1 controls, U+2028, U+2029, BOM) is escaped too.
+ */
+function doubleQuoted(value: string): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\u009f\u2028\u2029\ufeff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 function flowSeqText(seq: YAMLSeq): string {

@@ -423,6 +423,46 @@ describe("appendSources: property", () => {
     );
   });
 
+  // Found by the property below (fast-check seed 221608731): the yaml library
+  // folds a line break in a double-quoted title over two lines.
+  it.each([
+    ["\u0000\u0000\n\u0000\u0000\u0000\u0000"],
+    ["ligne\nsuivante"],
+    ["fin de ligne\r\n"],
+    ["séparateur\u2028de ligne"],
+    ["DEL\u007f et C1\u0085"],
+    ["\ufeffBOM"],
+  ])("a title holding %j stays on its line, in every layout", (title) => {
+    for (const [name, original] of layouts) {
+      const sources = [{ id: "s", title, url: "https://exemple.org/flux" }];
+      const result = appendSources(original, sources);
+      expect(isPureInsertion(original, result), name).toBe(true);
+      const data = parseYaml(result) as { sources: { title: string }[] };
+      expect(data.sources.at(-1)?.title, name).toBe(title);
+    }
+  });
+
+  // Found by the same property (3,000 runs): YAML 1.1 writes `0o0` plain,
+  // which YAML 1.2 reads as the number 0.
+  it.each([
+    ["0o0"],
+    ["0o17"],
+    ["0x1f"],
+    ["0b101"],
+    ["yes"],
+    ["on"],
+    ["y"],
+    ["null"],
+    ["1e3"],
+    ["123"],
+  ])("a tag %j is quoted where either YAML would read something else", (tag) => {
+    const sources = [{ id: "s", title: "t", url: "https://exemple.org/flux", tags: [tag] }];
+    const result = appendSources(SHIPPED, sources);
+    const data = parseYaml(result) as { sources: { tags: unknown[] }[] };
+    expect(data.sources.at(-1)?.tags).toEqual([tag]);
+    expect(parseYaml(result, { version: "1.1" }).sources.at(-1).tags).toEqual([tag]);
+  });
+
   it("in every layout, one block is inserted and nothing else changes", () => {
     fc.assert(
       fc.property(fc.constantFrom(...layouts), batch, ([name, original], sources) => {
