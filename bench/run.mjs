@@ -270,88 +270,63 @@ const pulled = (label, result, expected) => {
   if (added !== expected)
     throw new Error(`${label}: ${added} nouvelles entrées, ${expected} attendues`);
 };
-const pileRequests = { cold: [], warm: [], noCache: [] };
+const pileRequests = { cold: [], warm: [] };
 // feeds.yaml has been seen before, as at every pull but the first after an
 // edit: its parsed form is in pile's cache. (Measured without it below.)
 spawnSync(process.execPath, [pileBin, "veille", "sources"], {
   cwd: watch,
   env: { ...process.env, PILE_CACHE_DIR: path.join(work, "cache") },
 });
-figures.pullCold = measure(
-  "pile veille pull, 100 sources × 50 entrées, 200 ms de latence, premier passage",
-  process.execPath,
-  pile(["veille", "pull", "--json"]),
-  {
+/** A first pass into an empty store: every source answers 200, 5 000 new items. */
+const firstPass = (label, flags, options = {}, log = undefined) =>
+  measure(label, process.execPath, pile(["veille", "pull", ...flags, "--json"]), {
     cwd: watch,
+    ...options,
     before: () => {
       freshStore();
       server.requests();
     },
     after: (result) => {
       const counts = server.requests();
-      pileRequests.cold.push(counts);
-      allAnswered("pile, premier passage", counts, "ok");
-      pulled("pile, premier passage", result, 5000);
+      log?.push(counts);
+      allAnswered(label, counts, "ok");
+      pulled(label, result, 5000);
     },
-  },
-);
-figures.pullWarm = measure(
-  "pile veille pull, même travail, deuxième passage (304)",
-  process.execPath,
-  pile(["veille", "pull", "--json"]),
-  {
+  });
+/** A pass right after another: every source answers 304. */
+const passAgain = (label, flags, log = undefined) =>
+  measure(label, process.execPath, pile(["veille", "pull", ...flags, "--json"]), {
     cwd: watch,
     before: () => server.requests(),
     after: () => {
       const counts = server.requests();
-      pileRequests.warm.push(counts);
-      allAnswered("pile, deuxième passage", counts, "notModified");
+      log?.push(counts);
+      allAnswered(label, counts, "notModified");
     },
-  },
+  });
+figures.pullCold = firstPass(
+  "pile veille pull, 100 sources × 50 entrées, 200 ms de latence, premier passage",
+  [],
+  {},
+  pileRequests.cold,
 );
-figures.pullWarmNoDigest = measure(
+figures.pullWarm = passAgain(
+  "pile veille pull, même travail, deuxième passage (304)",
+  [],
+  pileRequests.warm,
+);
+figures.pullWarmNoDigest = passAgain(
   "pile veille pull --no-digest, même travail que newsboat, deuxième passage (304)",
-  process.execPath,
-  pile(["veille", "pull", "--no-digest", "--json"]),
-  {
-    cwd: watch,
-    before: () => server.requests(),
-    after: () => allAnswered("pile --no-digest, 304", server.requests(), "notModified"),
-  },
+  ["--no-digest"],
 );
-figures.pullColdNoDigest = measure(
+figures.pullColdNoDigest = firstPass(
   "pile veille pull --no-digest, premier passage (le travail de newsboat)",
-  process.execPath,
-  pile(["veille", "pull", "--no-digest", "--json"]),
-  {
-    cwd: watch,
-    before: () => {
-      freshStore();
-      server.requests();
-    },
-    after: (result) => {
-      allAnswered("pile --no-digest, premier passage", server.requests(), "ok");
-      pulled("pile --no-digest, premier passage", result, 5000);
-    },
-  },
+  ["--no-digest"],
 );
-figures.pullColdNoCache = measure(
+figures.pullColdNoCache = firstPass(
   "pile veille pull, premier passage, feeds.yaml jamais vu (sans cache de lecture)",
-  process.execPath,
-  pile(["veille", "pull", "--json"]),
-  {
-    cwd: watch,
-    runs: HEAVY_RUNS,
-    env: { PILE_CACHE_DIR: "off" },
-    before: () => {
-      freshStore();
-      server.requests();
-    },
-    after: (result) => {
-      allAnswered("pile sans cache, premier passage", server.requests(), "ok");
-      pulled("pile sans cache, premier passage", result, 5000);
-    },
-  },
+  [],
+  { runs: HEAVY_RUNS, env: { PILE_CACHE_DIR: "off" } },
 );
 
 // newsboat on the same URLs, headless (`-x reload`), 8 reload threads like pile's concurrency.
