@@ -2,7 +2,13 @@ import { open, realpath } from "node:fs/promises";
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import path from "node:path";
-import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
+import {
+  brotliDecompressSync,
+  gunzipSync,
+  inflateRawSync,
+  inflateSync,
+  constants as zlibConstants,
+} from "node:zlib";
 import { systemReason } from "../workspace/system-errors.js";
 
 /**
@@ -84,9 +90,15 @@ function isZlibWrapped(bytes: Buffer): boolean {
   return (cmf & 0x0f) === 8 && ((cmf << 8) | flg) % 31 === 0;
 }
 
+/** Real compressions pile cannot undo: a body in one of them is unreadable. */
+const UNSUPPORTED_CODINGS = new Set(["compress", "x-compress", "zstd"]);
+
 /**
  * Undoes the content codings the server lists (the last applied first), the
  * decompressed size capped like the body: a small compressed bomb is refused.
+ * Like Node's fetch: a token that names no compression (`none`, `UTF-8`, sent
+ * by misconfigured servers) ends the decoding, the bytes kept as they are;
+ * a gzip or deflate stream cut short gives what it holds.
  */
 function decode(body: Buffer, header: string | undefined, maxBytes: number): Buffer {
   const codings = (header ?? "")
@@ -96,12 +108,15 @@ function decode(body: Buffer, header: string | undefined, maxBytes: number): Buf
   let bytes = body;
   for (const coding of codings.reverse()) {
     const options = { maxOutputLength: maxBytes };
+    const lenient = { ...options, finishFlush: zlibConstants.Z_SYNC_FLUSH };
     try {
-      if (coding === "gzip" || coding === "x-gzip") bytes = gunzipSync(bytes, options);
+      if (coding === "gzip" || coding === "x-gzip") bytes = gunzipSync(bytes, lenient);
       else if (coding === "br") bytes = brotliDecompressSync(bytes, options);
       else if (coding === "deflate")
-        bytes = isZlibWrapped(bytes) ? inflateSync(bytes, options) : inflateRawSync(bytes, options);
-      else throw new Failure(`contenu encodé en « ${coding} », que pile ne sait pas lire`);
+        bytes = isZlibWrapped(bytes) ? inflateSync(bytes, lenient) : inflateRawSync(bytes, lenient);
+      else if (UNSUPPORTED_CODINGS.has(coding))
+        throw new Failure(`contenu encodé en « ${coding} », que pile ne sait pas lire`);
+      else break;
     } catch (error) {
       if (error instanceof Failure) throw error;
       if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE")

@@ -144,8 +144,15 @@ const ID_START = Buffer.from('{"id":"');
 const TITLE = Buffer.from('","title":"');
 const LINK = Buffer.from('","link":"');
 const PUBLISHED = Buffer.from('","published":"');
-/** Any other "link" key after that (a line edited by hand) sends the line to the full parse. */
-const LINK_NAME = Buffer.from('"link"');
+/**
+ * After those fields, a line edited by hand could hold another "link" or "id"
+ * key, or a key spelled with escapes (`"\u006cink"`), that JSON.parse would
+ * read instead: any of these sends the line to the full parse. (pile never
+ * writes a string starting with an escape there: summaries are plain text.)
+ */
+const SUSPECT = [Buffer.from('"link"'), Buffer.from('"\\u'), Buffer.from('"id"')];
+/** A second "id" only matters when the id is the key (a line without link). */
+const SUSPECT_WITH_LINK = 2;
 
 function startsWithAt(bytes: Buffer, at: number, end: number, expected: Buffer): boolean {
   return (
@@ -174,10 +181,22 @@ function closingQuote(bytes: Buffer, from: number, end: number): number {
  * escaped), so matching them at these places reads the structure itself.
  */
 class KeyScanner {
-  /** The next `"link"` at or after some point (searches never go back: linear). */
-  private nextLinkName = -2;
+  /** The next occurrence of each SUSPECT at or after some point (searches never go back: linear). */
+  private readonly next = SUSPECT.map(() => -2);
 
   constructor(private readonly bytes: Buffer) {}
+
+  /** Whether one of the first `count` SUSPECT tokens occurs in bytes[from, end). */
+  private suspect(from: number, end: number, count: number): boolean {
+    return SUSPECT.slice(0, count).some((token, i) => {
+      let at = this.next[i] as number;
+      if (at !== -1 && at < from) {
+        at = this.bytes.indexOf(token, from);
+        this.next[i] = at;
+      }
+      return at >= 0 && at < end;
+    });
+  }
 
   keyOf(start: number, end: number): string | undefined {
     const { bytes } = this;
@@ -190,21 +209,21 @@ class KeyScanner {
     if (titleEnd < 0) return undefined;
     let key: [number, number];
     let rest: number;
+    let suspects = SUSPECT.length;
     if (startsWithAt(bytes, titleEnd, end, LINK)) {
       const linkStart = titleEnd + LINK.length;
       const linkEnd = closingQuote(bytes, linkStart, end);
       if (linkEnd < 0 || !startsWithAt(bytes, linkEnd, end, PUBLISHED)) return undefined;
       key = [linkStart, linkEnd];
       rest = linkEnd + PUBLISHED.length;
+      suspects = SUSPECT_WITH_LINK;
     } else if (startsWithAt(bytes, titleEnd, end, PUBLISHED)) {
       key = [idStart, idEnd];
       rest = titleEnd + PUBLISHED.length;
     } else {
       return undefined;
     }
-    if (this.nextLinkName !== -1 && this.nextLinkName < rest)
-      this.nextLinkName = bytes.indexOf(LINK_NAME, rest);
-    if (this.nextLinkName >= 0 && this.nextLinkName < end) return undefined;
+    if (this.suspect(rest, end, suspects)) return undefined;
     return unescaped(bytes.toString("utf8", key[0], key[1]));
   }
 }

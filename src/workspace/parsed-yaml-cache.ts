@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -37,7 +37,8 @@ export function cacheDir(env: Record<string, string | undefined>): string | unde
   if (chosen && path.isAbsolute(chosen)) return chosen;
   const xdg = env.XDG_CACHE_HOME;
   if (xdg && path.isAbsolute(xdg)) return path.join(xdg, "pile");
-  return path.join(env.HOME || os.homedir(), ".cache", "pile");
+  const home = [env.HOME, os.homedir()].find((dir) => dir && path.isAbsolute(dir));
+  return home ? path.join(home, ".cache", "pile") : undefined;
 }
 
 let versions: string | undefined;
@@ -65,7 +66,8 @@ function entryFile(folder: string, text: string): string {
 async function privateFolder(dir: string, create: boolean): Promise<string | undefined> {
   const folder = path.join(dir, "yaml");
   if (create) await mkdir(folder, { recursive: true, mode: 0o700 });
-  const info = await stat(folder);
+  // lstat: a symbolic link in its place is not this user's folder.
+  const info = await lstat(folder);
   const mine = typeof process.getuid !== "function" || info.uid === process.getuid();
   return info.isDirectory() && mine && (info.mode & 0o022) === 0 ? folder : undefined;
 }

@@ -465,6 +465,48 @@ describe("fetchSource: content encodings", () => {
     expect(result.status === "ok" && Buffer.from(result.bytes).toString("utf8")).toBe(FEED);
   });
 
+  it.each([["none"], ["UTF-8"], ["binary"]])(
+    "a coding %j that names no compression (a misconfigured server) leaves the body as it came, like Node's fetch",
+    async (coding) => {
+      raw = await startRawServer({
+        "/feed": (_request, response) => {
+          response.writeHead(200, { "content-encoding": coding });
+          response.end(FEED);
+        },
+      });
+      const result = await fetchSource(raw.url("/feed"), {}, options());
+      expect(result.status === "ok" && Buffer.from(result.bytes).toString("utf8")).toBe(FEED);
+    },
+  );
+
+  it("a gzip or deflate body cut short gives what it holds, like Node's fetch", async () => {
+    const gzipped = gzipSync(Buffer.from(FEED));
+    const deflated = deflateSync(Buffer.from(FEED));
+    raw = await startRawServer({
+      // Without its 8-byte trailer (checksum and size).
+      "/gzip": (_request, response) => {
+        response.writeHead(200, { "content-encoding": "gzip" });
+        response.end(gzipped.subarray(0, gzipped.length - 8));
+      },
+      "/deflate": (_request, response) => {
+        response.writeHead(200, { "content-encoding": "deflate" });
+        response.end(deflated.subarray(0, deflated.length - 4));
+      },
+      "/empty": (_request, response) => {
+        response.writeHead(200, { "content-encoding": "gzip" });
+        response.end();
+      },
+    });
+    for (const route of ["/gzip", "/deflate"]) {
+      const result = await fetchSource(raw.url(route), {}, options());
+      expect(result.status === "ok" && Buffer.from(result.bytes).toString("utf8"), route).toBe(
+        FEED,
+      );
+    }
+    const empty = await fetchSource(raw.url("/empty"), {}, options());
+    expect(empty.status === "ok" && empty.bytes.byteLength).toBe(0);
+  });
+
   it("an unknown coding is said, and not retried", async () => {
     raw = await startRawServer({
       "/z": (_request, response) => {

@@ -1,4 +1,5 @@
-import { chmod, readdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
+import { chmod, readdir, readFile, stat, symlink, utimes, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -24,6 +25,7 @@ describe("cacheDir", () => {
     [{ PILE_CACHE_DIR: "cache", HOME: "/home/camille" }, "/home/camille/.cache/pile"],
     [{ XDG_CACHE_HOME: "x", HOME: "/home/camille" }, "/home/camille/.cache/pile"],
     [{ HOME: "/home/camille" }, "/home/camille/.cache/pile"],
+    [{ HOME: "relatif", XDG_CACHE_HOME: "x" }, path.join(os.homedir(), ".cache", "pile")],
   ])("%j → %s", (env, expected) => {
     expect(cacheDir(env)).toBe(expected);
   });
@@ -75,6 +77,16 @@ describe("the parse cache", () => {
     await writeFile(blocked, "");
     await expect(rememberParsedYaml("t", { a: 1 }, blocked)).resolves.toBeUndefined();
     expect(await readParsedYaml("t", blocked)).toBeUndefined();
+  });
+
+  it("a symbolic link in place of the entries' folder is not used", async () => {
+    const dir = await tempDir();
+    const elsewhere = await tempDir();
+    await chmod(elsewhere, 0o700);
+    await symlink(elsewhere, path.join(dir, "yaml"));
+    await rememberParsedYaml("t", { a: 1 }, dir);
+    expect(await readdir(elsewhere)).toEqual([]);
+    expect(await readParsedYaml("t", dir)).toBeUndefined();
   });
 
   it("a folder others may write to, or not private, is not used", async () => {

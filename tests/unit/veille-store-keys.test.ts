@@ -240,6 +240,22 @@ describe("lineKey", () => {
       "https://exemple.org/1",
     ],
     ["an empty id, no link", `{"id":"","published":"2026-11-01T10:00:00.000Z","sources":[]}`, ""],
+    // Found by review: pile's layout up to the key, then a key JSON.parse reads instead.
+    [
+      "pile's layout, no link, a second id at the end",
+      `{"id":"a","title":"t","published":"2026-11-01T10:00:00.000Z","sources":[],"id":"b"}`,
+      "b",
+    ],
+    [
+      "pile's layout, a link key spelled with an escape at the end",
+      `{"id":"a","title":"t","link":"x","published":"2026-11-01T10:00:00.000Z","sources":[],"\u006cink":"y"}`,
+      "y",
+    ],
+    [
+      "pile's layout, no link, a link key spelled with an escape at the end",
+      `{"id":"a","title":"t","published":"2026-11-01T10:00:00.000Z","sources":[],"\u006cink":"y"}`,
+      "y",
+    ],
   ])("a line of another shape is keyed right (%s)", (_what, text, key) => {
     expect(lineKey(text, "f", 1)).toBe(key);
     expect(lineKey(text, "f", 1)).toBe(parsedKey(text));
