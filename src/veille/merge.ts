@@ -1,4 +1,5 @@
-import { type Item, oldestFirst, sameItemKey } from "./normalise.js";
+import { type Item, oldestFirst } from "./normalise.js";
+import { sameItemKey } from "./store.js";
 
 /**
  * Merging freshly fetched items into the store, in memory. An item already

@@ -59,8 +59,6 @@ export function newestFirst(a: Item, b: Item): number {
   return compareText(b.published, a.published) || compareText(a.id, b.id);
 }
 
-export { sameItemKey } from "./store.js";
-
 export interface NormaliseInput {
   feed: RawFeed;
   source: { id: string; tags?: string[] | undefined };

@@ -188,14 +188,15 @@ class KeyScanner {
 
   /** Whether one of the first `count` SUSPECT tokens occurs in bytes[from, end). */
   private suspect(from: number, end: number, count: number): boolean {
-    return SUSPECT.slice(0, count).some((token, i) => {
+    for (let i = 0; i < count; i++) {
       let at = this.next[i] as number;
       if (at !== -1 && at < from) {
-        at = this.bytes.indexOf(token, from);
+        at = this.bytes.indexOf(SUSPECT[i] as Buffer, from);
         this.next[i] = at;
       }
-      return at >= 0 && at < end;
-    });
+      if (at >= 0 && at < end) return true;
+    }
+    return false;
   }
 
   keyOf(start: number, end: number): string | undefined {

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildIndex, mergeIntoIndex, monthItems, type StoreIndex } from "../../src/veille/merge.js";
-import { type Item, sameItemKey } from "../../src/veille/normalise.js";
+import type { Item } from "../../src/veille/normalise.js";
+import { sameItemKey } from "../../src/veille/store.js";
 
 function item(fields: Partial<Item> & { id: string }): Item {
   return {

@@ -6,9 +6,9 @@ import {
   type NormaliseInput,
   normaliseItems,
   SUMMARY_LENGTH,
-  sameItemKey,
 } from "../../src/veille/normalise.js";
 import { parseFeed, type RawFeed, type RawItem } from "../../src/veille/parse.js";
+import { sameItemKey } from "../../src/veille/store.js";
 
 const NOW = new Date("2026-11-28T10:00:00.000Z");
 const FEED_URL = "https://exemple.org/flux/rss.xml";
